@@ -1,0 +1,121 @@
+"""Whitelisted endpoints for cover requests. State changes are POST-only and check permissions;
+the work itself is in `collective_cover.cover.lifecycle`."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+from collective_cover.cover import lifecycle
+from collective_cover.cover.permissions import clinician_of, is_staff
+from collective_cover.cover.records import aware, engine_pool, load_candidates
+from collective_cover.engine.fairness import pool_fairness as compute_pool_fairness
+from collective_cover.engine.ranking import pool_order
+
+
+@frappe.whitelist(methods=["POST"])
+def accept(cover_request: str) -> dict:
+	lifecycle.accept(cover_request)
+	return status_of(cover_request)
+
+
+@frappe.whitelist(methods=["POST"])
+def decline(cover_request: str, note: str | None = None) -> dict:
+	lifecycle.decline(cover_request, note)
+	return {"name": cover_request, "declined": True}
+
+
+@frappe.whitelist(methods=["POST"])
+def assign(cover_request: str, clinician: str, override_reason: str | None = None) -> dict:
+	frappe.only_for(("Cover Coordinator", "System Manager"))
+	lifecycle.assign(cover_request, clinician, override_reason)
+	return status_of(cover_request)
+
+
+def status_of(cover_request: str) -> dict:
+	status, covered_by = frappe.db.get_value("Cover Request", cover_request, ["status", "covered_by"])
+	return {"name": cover_request, "status": status, "covered_by": covered_by}
+
+
+def member_pool(pool: str):
+	"""The pool, if the session user is a member of it or staff; otherwise a permission error."""
+	pool_doc = frappe.get_doc("Jeopardy Pool", pool)
+	pool_doc.check_permission("read")
+	clinician = clinician_of(frappe.session.user)
+	if not is_staff() and clinician not in {m.clinician for m in pool_doc.members}:
+		frappe.throw(_("You are not a member of pool {0}.").format(pool), frappe.PermissionError)
+	return pool_doc, clinician
+
+
+def pool_standing(pool_doc):
+	pool = engine_pool(pool_doc)
+	now = aware(frappe.utils.now_datetime())
+	candidates = load_candidates(pool_doc, pool, (now, now), now)
+	fairness = compute_pool_fairness(
+		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
+	)
+	return pool, candidates, fairness
+
+
+@frappe.whitelist()
+def my_position(pool: str) -> dict:
+	"""The session member's own burden, fair share, deviation and place in the pool's order."""
+	pool_doc, clinician = member_pool(pool)
+	engine, candidates, fairness = pool_standing(pool_doc)
+	mine = next((c for c in candidates if c.member.id == clinician), None)
+	if mine is None:
+		frappe.throw(_("You are not a member of pool {0}.").format(pool), frappe.PermissionError)
+	order = pool_order(engine, candidates)
+	return {
+		"pool": pool,
+		"burden": round(mine.burden.burden, 2),
+		"fair_share": round(fairness.fair_share[clinician], 2),
+		"deviation": round(fairness.deviation[clinician], 2),
+		"position": order.index(clinician) + 1,
+		"members": len(order),
+	}
+
+
+@frappe.whitelist()
+def pool_fairness(pool: str) -> dict:
+	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the caller's own figures."""
+	pool_doc, clinician = member_pool(pool)
+	_engine, _candidates, fairness = pool_standing(pool_doc)
+	return {
+		"pool": pool,
+		"members": len(fairness.deviation),
+		"gini": round(fairness.gini, 4),
+		"max_abs_deviation": round(fairness.max_abs_deviation, 2),
+		"deviation_percentiles": {str(q): round(v, 2) for q, v in fairness.percentiles().items()},
+		"mine": {
+			"deviation": round(fairness.deviation[clinician], 2),
+			"fair_share": round(fairness.fair_share[clinician], 2),
+		}
+		if clinician in fairness.deviation
+		else None,
+	}
+
+
+@frappe.whitelist()
+def open_requests() -> list[dict]:
+	"""Open requests in the session member's pools, as the public offer (no requester, no reason)."""
+	from collective_cover.cover.notify import offer_payload
+
+	clinician = lifecycle.current_clinician()
+	pools = frappe.get_all("Jeopardy Pool Member", filters={"clinician": clinician}, pluck="parent")
+	names = frappe.get_all(
+		"Cover Request",
+		filters={
+			"pool": ("in", pools or [""]),
+			"status": ("in", lifecycle.ACCEPTING_STATUSES),
+			"docstatus": 1,
+		},
+		order_by="starts_at asc",
+		pluck="name",
+		ignore_permissions=True,  # members see their pools' open offers, through this payload only
+	)
+	return [
+		{**offer_payload(doc), "status": doc.status}
+		for doc in (frappe.get_doc("Cover Request", n) for n in names)
+		if doc.requester != clinician
+	]

@@ -1,0 +1,37 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+TRAINEE_ROLES = ("Resident", "Fellow")
+
+
+class InvalidFTEError(frappe.ValidationError):
+	pass
+
+
+class TrainingLevelError(frappe.ValidationError):
+	pass
+
+
+class Clinician(Document):
+	def validate(self):
+		self.validate_fte()
+		self.validate_training_level()
+
+	def validate_fte(self):
+		if not 0 < (self.fte or 0) <= 1:
+			frappe.throw(
+				_("FTE of {0} must be more than 0 and at most 1 (got {1}).").format(self.full_name, self.fte),
+				InvalidFTEError,
+				title=_("Invalid FTE"),
+			)
+
+	def validate_training_level(self):
+		if self.role in TRAINEE_ROLES and not self.training_level:
+			frappe.throw(
+				_("{0} is a {1}: set their training level (PGY).").format(self.full_name, _(self.role)),
+				TrainingLevelError,
+				title=_("Training level missing"),
+			)
+		if self.role not in TRAINEE_ROLES:
+			self.training_level = None

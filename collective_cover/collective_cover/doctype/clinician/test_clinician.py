@@ -1,0 +1,43 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from collective_cover.collective_cover.doctype.clinician.clinician import InvalidFTEError, TrainingLevelError
+from collective_cover.tests.factories import make_program
+
+
+class TestClinician(FrappeTestCase):
+	def setUp(self):
+		frappe.db.savepoint("clinician_test")
+
+	def tearDown(self):
+		frappe.db.rollback(save_point="clinician_test")
+
+	def new_clinician(self, **fields):
+		return frappe.get_doc(
+			{
+				"doctype": "Clinician",
+				"full_name": "Carla Checks",
+				"program": make_program(),
+				"role": "Resident",
+				"training_level": "PGY-1",
+				"fte": 1,
+				**fields,
+			}
+		)
+
+	def test_fte_must_be_more_than_zero_and_at_most_one(self):
+		for fte in (0, 1.2):
+			with self.assertRaisesRegex(
+				InvalidFTEError, r"FTE of Carla Checks must be more than 0 and at most 1"
+			):
+				self.new_clinician(fte=fte).insert()
+		self.assertFalse(frappe.db.exists("Clinician", {"full_name": "Carla Checks"}))
+		self.assertEqual(self.new_clinician(fte=0.6).insert().fte, 0.6)
+
+	def test_residents_need_a_training_level_and_faculty_have_none(self):
+		with self.assertRaisesRegex(
+			TrainingLevelError, "Carla Checks is a Resident: set their training level"
+		):
+			self.new_clinician(training_level=None).insert()
+		faculty = self.new_clinician(role="Faculty", training_level="PGY-3").insert()
+		self.assertIsNone(faculty.training_level)

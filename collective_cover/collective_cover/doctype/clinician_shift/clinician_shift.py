@@ -1,0 +1,44 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from collective_cover.collective_cover.doctype.clinician_unavailability.clinician_unavailability import (
+	validate_period,
+)
+
+
+class UnknownScheduleNameError(frappe.ValidationError):
+	pass
+
+
+class ClinicianShift(Document):
+	def before_validate(self):
+		self.set_clinician_from_schedule_name()
+		if self.duty_kind == "24h call":
+			self.in_house_call = 1
+
+	def validate(self):
+		self.validate_clinician()
+		validate_period(self.start, self.end, _("Shift"))
+
+	def set_clinician_from_schedule_name(self):
+		"""Scheduling-system exports name people, not Clinician records: match the name once here."""
+		if self.clinician or not self.schedule_name:
+			return
+		self.clinician = frappe.db.get_value(
+			"Clinician", {"schedule_name": self.schedule_name.strip()}, "name"
+		) or frappe.db.get_value("Clinician", {"full_name": self.schedule_name.strip()}, "name")
+
+	def validate_clinician(self):
+		if self.clinician:
+			return
+		if self.schedule_name:
+			frappe.throw(
+				_(
+					"No clinician is known as {0}: set Schedule Name on their Clinician record to the name the "
+					"schedule uses."
+				).format(frappe.bold(self.schedule_name)),
+				UnknownScheduleNameError,
+				title=_("Unknown clinician"),
+			)
+		frappe.throw(_("Set the clinician or their schedule name."), UnknownScheduleNameError)

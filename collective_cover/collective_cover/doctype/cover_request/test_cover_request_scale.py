@@ -1,0 +1,57 @@
+"""Submitting and accepting must cost the same number of queries in a pool of 50 and of 1,000: the
+pool is loaded with a fixed number of aggregate queries, never one per member or per ledger row."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from collective_cover.cover import lifecycle
+from collective_cover.tests.factories import (
+	QueryCounter,
+	make_clinician,
+	make_outgoing_email_account,
+	make_pool,
+	make_program,
+	make_request,
+	user_of,
+)
+
+
+class TestQueryCountIndependentOfPoolSize(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		make_outgoing_email_account()
+		cls.requester = make_clinician("Scale Requester")
+		cls.coverer = make_clinician("Scale Coverer")
+		filler = [make_clinician(f"Scale Member {i}", user=False) for i in range(1000)]
+		cls.small = make_pool("Scale Pool 50", [cls.requester, cls.coverer, *filler[:48]])
+		cls.large = make_pool("Scale Pool 1000", [cls.requester, cls.coverer, *filler[:998]])
+
+	def submit_and_accept(self, pool, hours_from_now, ceiling=None):
+		"""Queries for submit and for accept; with a ceiling, Frappe's assertQueryCount checks them."""
+		doc = make_request(self.requester, pool, hours_from_now=hours_from_now, submit=False)
+		with QueryCounter() as submit_queries:
+			if ceiling:
+				with self.assertQueryCount(ceiling[0]):
+					doc.submit()
+			else:
+				doc.submit()
+		frappe.set_user(user_of(self.coverer))
+		try:
+			with QueryCounter() as accept_queries:
+				if ceiling:
+					with self.assertQueryCount(ceiling[1]):
+						lifecycle.accept(doc.name)
+				else:
+					lifecycle.accept(doc.name)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Cover Request", doc.name, "covered_by"), self.coverer)
+		return submit_queries.count, accept_queries.count
+
+	def test_submit_and_accept_cost_the_same_queries_for_50_and_1000_members(self):
+		self.submit_and_accept(self.small, 30)  # warms Frappe's caches for both measurements
+		small = self.submit_and_accept(self.small, 60)
+		large = self.submit_and_accept(self.large, 90, ceiling=small)
+		self.assertEqual(large, small)

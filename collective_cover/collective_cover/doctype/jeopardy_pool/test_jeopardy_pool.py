@@ -1,0 +1,128 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate
+
+from collective_cover.collective_cover.doctype.jeopardy_pool.jeopardy_pool import (
+	LadderError,
+	OverflowPoolError,
+	PoolMembershipError,
+	UnitWeightError,
+)
+from collective_cover.tests.factories import make_clinician, make_pool, make_program
+
+
+class TestJeopardyPool(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		cls.ada = make_clinician("Pool Ada")
+		cls.bea = make_clinician("Pool Bea")
+
+	def setUp(self):
+		frappe.db.savepoint("jeopardy_pool_test")
+
+	def tearDown(self):
+		frappe.db.rollback(save_point="jeopardy_pool_test")
+
+	def new_pool(self, name="Validation Pool", **fields):
+		today = getdate()
+		return frappe.get_doc(
+			{
+				"doctype": "Jeopardy Pool",
+				"pool_name": name,
+				"program": make_program(),
+				"members": [
+					{"clinician": self.ada, "joined_on": today},
+					{"clinician": self.bea, "joined_on": today},
+				],
+				**fields,
+			}
+		)
+
+	def assert_nothing_written(self, name="Validation Pool"):
+		self.assertFalse(frappe.db.exists("Jeopardy Pool", name))
+
+	def test_a_new_pool_takes_its_ladder_from_the_settings(self):
+		settings = frappe.get_single("Collective Cover Settings")
+		pool = self.new_pool().insert()
+		self.assertEqual(
+			(
+				pool.offer_top_n,
+				pool.offer_all_after_minutes,
+				pool.assign_after_minutes,
+				pool.near_start_minutes,
+			),
+			(
+				settings.offer_top_n,
+				settings.offer_all_after_minutes,
+				settings.assign_after_minutes,
+				settings.near_start_minutes,
+			),
+		)
+		self.assertIsNotNone(pool.policy_changed_on)
+
+	def test_leaving_before_joining_is_refused(self):
+		pool = self.new_pool()
+		pool.members[1].left_on = add_days(getdate(), -1)
+		with self.assertRaisesRegex(PoolMembershipError, "Row 2: Pool Bea cannot leave the pool"):
+			pool.insert()
+		self.assert_nothing_written()
+
+	def test_fte_must_be_a_fraction_of_one(self):
+		pool = self.new_pool()
+		pool.members[0].fte = 1.5
+		with self.assertRaisesRegex(PoolMembershipError, "FTE in pool for Pool Ada must be more than 0"):
+			pool.insert()
+		self.assert_nothing_written()
+
+	def test_a_member_cannot_be_listed_twice(self):
+		pool = self.new_pool()
+		pool.append("members", {"clinician": self.ada, "joined_on": getdate()})
+		with self.assertRaisesRegex(PoolMembershipError, r"Row 3: Pool Ada is already a member \(row 1\)"):
+			pool.insert()
+		self.assert_nothing_written()
+
+	def test_unit_weights_are_positive_and_set_once_per_duty_kind(self):
+		pool = self.new_pool(unit_weights=[{"duty_kind": "Night", "units": 0}])
+		with self.assertRaisesRegex(UnitWeightError, "Unit weight for Night must be more than 0"):
+			pool.insert()
+		pool = self.new_pool(
+			unit_weights=[{"duty_kind": "Night", "units": 1.5}, {"duty_kind": "Night", "units": 2}]
+		)
+		with self.assertRaisesRegex(UnitWeightError, "Unit weight for Night is set twice"):
+			pool.insert()
+		self.assert_nothing_written()
+
+	def test_overflow_must_not_go_round_in_a_circle(self):
+		first = make_pool("Overflow First", [self.ada])
+		second = make_pool("Overflow Second", [self.bea], overflow_pool=first)
+		first_doc = frappe.get_doc("Jeopardy Pool", first)
+		first_doc.overflow_pool = second
+		with self.assertRaisesRegex(
+			OverflowPoolError, "Overflow pool Overflow Second leads back to Overflow First"
+		):
+			first_doc.save()
+		self.assertIsNone(frappe.db.get_value("Jeopardy Pool", first, "overflow_pool"))
+
+	def test_ladder_offsets_must_be_in_order(self):
+		pool = self.new_pool(offer_all_after_minutes=40, assign_after_minutes=30)
+		with self.assertRaisesRegex(
+			LadderError, r"Offer to all \(40 min\) must come before assignment \(30 min\)"
+		):
+			pool.insert()
+		pool = self.new_pool(offer_top_n=0)
+		with self.assertRaisesRegex(LadderError, "at least one member must be offered first"):
+			pool.insert()
+		self.assert_nothing_written()
+
+	def test_changing_the_policy_stamps_the_change(self):
+		pool = self.new_pool().insert()
+		frappe.db.set_value("Jeopardy Pool", pool.name, "policy_changed_on", "2020-01-01 00:00:00")
+		pool.reload()
+		pool.pool_name = pool.pool_name  # an unrelated save keeps the stamp
+		pool.save()
+		self.assertEqual(str(pool.policy_changed_on), "2020-01-01 00:00:00")
+		pool.reciprocity_policy = "Individual payback"
+		pool.save()
+		self.assertGreater(str(pool.policy_changed_on), "2020-01-01 00:00:00")

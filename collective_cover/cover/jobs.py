@@ -1,0 +1,74 @@
+"""Scheduled jobs (wired in hooks.py). Each commits per request so one slow request never holds
+locks on the others, and each is safe to run in two workers at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import frappe
+from frappe.utils import add_days, getdate, now_datetime
+
+from collective_cover.cover import lifecycle
+from collective_cover.cover.records import aware
+from collective_cover.engine.model import EntryKind, LedgerEntry
+
+
+def escalate_due_requests() -> None:
+	"""Every minute: apply the ladder to open requests whose next rung is due."""
+	due = frappe.get_all(
+		"Cover Request",
+		filters={"docstatus": 1, "status": "Open", "next_escalation_at": ("<=", now_datetime())},
+		order_by="next_escalation_at asc",
+		pluck="name",
+	)
+	for name in due:
+		try:
+			lifecycle.escalate(name)
+			if not frappe.flags.in_test:
+				frappe.db.commit()  # release this request's lock before the next one
+		except Exception:
+			if frappe.flags.in_test:
+				raise
+			frappe.db.rollback()
+			frappe.log_error(
+				title=f"Escalation failed for {name}", reference_doctype="Cover Request", reference_name=name
+			)
+
+
+def complete_finished_covers() -> None:
+	"""Hourly: covered requests whose last duty has ended become Completed."""
+	req = frappe.qb.DocType("Cover Request")
+	(
+		frappe.qb.update(req)
+		.set(req.status, "Completed")
+		.where((req.docstatus == 1) & (req.status == "Covered") & (req.ends_at <= now_datetime()))
+	).run()
+
+
+def credit_standby(on=None) -> None:
+	"""Daily: yesterday's first back-ups earn the pool's standby credit, once."""
+	day = getdate(on) if on else add_days(getdate(), -1)
+	rota = frappe.get_all(
+		"Jeopardy Rota",
+		filters={"rota_date": day, "clinician": ("is", "set")},
+		fields=["name", "pool", "clinician"],
+	)
+	credited = {
+		(r.pool, r.clinician)
+		for r in frappe.get_all(
+			"Cover Ledger Entry",
+			filters={
+				"entry_type": EntryKind.STANDBY.value,
+				"posting_datetime": ("between", (day, day + timedelta(days=1))),
+			},
+			fields=["pool", "clinician"],
+		)
+	}
+	for row in rota:
+		if (row.pool, row.clinician) in credited:
+			continue
+		pool_doc = frappe.get_cached_doc("Jeopardy Pool", row.pool)
+		if not pool_doc.standby_credit:
+			continue
+		entry = LedgerEntry(row.clinician, EntryKind.STANDBY, pool_doc.standby_credit, aware(day))
+		lifecycle.insert_ledger_entry(entry, pool_doc)

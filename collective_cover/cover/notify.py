@@ -1,0 +1,171 @@
+"""Who hears about a cover request, through which channel, and with which words.
+
+Messages go out from RQ jobs queued after the transaction commits, one job id per request and event,
+so a retried transaction never doubles a message. What is said is built in one place
+(`offer_payload`) and never includes the reason; the requester's name goes only to the coverer and
+to coordinators.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.utils import format_datetime, get_url
+
+from collective_cover.cover.permissions import coordinator_users
+
+
+def enqueue(method: str, job_key: str, **kwargs) -> None:
+	frappe.enqueue(
+		f"collective_cover.cover.notify.{method}",
+		queue="short",
+		job_id=f"collective_cover:{job_key}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		now=frappe.flags.in_test,
+		**kwargs,
+	)
+
+
+def offered(doc, clinicians, stage: str) -> None:
+	if clinicians:
+		enqueue("send_offers", f"offer:{doc.name}:{stage}", request=doc.name, clinicians=list(clinicians))
+
+
+def covered(doc) -> None:
+	enqueue("send_covered", f"covered:{doc.name}", request=doc.name)
+
+
+def unfilled(doc) -> None:
+	enqueue("send_unfilled", f"unfilled:{doc.name}", request=doc.name)
+
+
+def offer_payload(doc) -> dict:
+	"""The public face of a request: duty, service, time, units and where to accept. Nothing else."""
+	first = sorted(doc.duties, key=lambda d: d.start)[0]
+	return {
+		"request": doc.name,
+		"pool": doc.pool,
+		"duty_kind": first.duty_kind,
+		"service": first.service or "",
+		"duties": len(doc.duties),
+		"starts_at": format_datetime(doc.starts_at, "EEE d MMM HH:mm"),
+		"ends_at": format_datetime(doc.ends_at, "EEE d MMM HH:mm"),
+		"units": doc.total_units,
+		"accept_url": get_url(f"/cover-offers?request={doc.name}"),
+	}
+
+
+def users_of(clinicians) -> dict[str, str]:
+	"""Clinician → enabled user, for those that have one."""
+	rows = frappe.get_all(
+		"Clinician",
+		filters={"name": ("in", list(clinicians)), "user": ("is", "set")},
+		fields=["name", "user"],
+	)
+	return {row.name: row.user for row in rows}
+
+
+def deliver(users, subject: str, template: str, payload: dict, event: str, link: str) -> None:
+	"""One message to each user: bell notification, email (through the Email Queue), realtime, SMS."""
+	if not users:
+		return
+	make_notification_logs(
+		{"subject": subject, "type": "Alert", "link": link, "from_user": "Administrator"}, users
+	)
+	settings = frappe.get_cached_doc("Collective Cover Settings")
+	# A site without an outgoing email account still notifies in Desk, by realtime and by SMS.
+	if settings.notify_by_email and EmailAccount.find_outgoing():
+		frappe.sendmail(
+			recipients=list(users),
+			subject=subject,
+			template=template,
+			args=payload,
+			reference_doctype="Cover Request",
+			reference_name=payload["request"],
+		)
+	for user in users:
+		frappe.publish_realtime(event, payload, user=user, after_commit=True)
+	if settings.notify_by_sms and frappe.db.get_single_value("SMS Settings", "sms_gateway_url"):
+		from frappe.core.doctype.sms_settings.sms_settings import send_sms
+
+		numbers = frappe.get_all(
+			"User", filters={"name": ("in", list(users)), "mobile_no": ("is", "set")}, pluck="mobile_no"
+		)
+		if numbers:
+			send_sms(numbers, f"{subject} {payload['accept_url']}", success_msg=False)
+
+
+def send_offers(request: str, clinicians: list[str]) -> None:
+	doc = frappe.get_doc("Cover Request", request)
+	if doc.status not in ("Open", "Unfilled"):
+		return
+	payload = offer_payload(doc)
+	subject = _("Cover needed: {0} {1}, {2}").format(
+		payload["duty_kind"], payload["service"], payload["starts_at"]
+	)
+	deliver(
+		list(users_of(clinicians).values()),
+		subject,
+		"cover_offer",
+		payload,
+		"cover_offer",
+		payload["accept_url"],
+	)
+
+
+def send_covered(request: str) -> None:
+	doc = frappe.get_doc("Cover Request", request)
+	payload = offer_payload(doc)
+	users = users_of([doc.requester, doc.covered_by])
+	names = dict(
+		frappe.get_all(
+			"Clinician",
+			filters={"name": ("in", [doc.requester, doc.covered_by])},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
+	link = f"/app/cover-request/{doc.name}"
+	if doc.covered_by in users:
+		subject = _("You are covering {0} for {1}, {2}").format(
+			payload["duty_kind"], names.get(doc.requester), payload["starts_at"]
+		)
+		deliver(
+			[users[doc.covered_by]],
+			subject,
+			"cover_confirmed",
+			{**payload, "requester_name": names.get(doc.requester)},
+			"cover_confirmed",
+			link,
+		)
+	if doc.requester in users:
+		subject = _("Your {0} on {1} is covered by {2}").format(
+			payload["duty_kind"], payload["starts_at"], names.get(doc.covered_by)
+		)
+		deliver(
+			[users[doc.requester]],
+			subject,
+			"cover_confirmed",
+			{**payload, "coverer_name": names.get(doc.covered_by)},
+			"cover_confirmed",
+			link,
+		)
+
+
+def send_unfilled(request: str) -> None:
+	doc = frappe.get_doc("Cover Request", request)
+	payload = offer_payload(doc)
+	subject = _("Unfilled: {0} {1}, {2} — nobody eligible is left; assign with an override").format(
+		payload["duty_kind"], payload["service"], payload["starts_at"]
+	)
+	deliver(
+		coordinator_users(doc.program),
+		subject,
+		"cover_unfilled",
+		payload,
+		"cover_unfilled",
+		f"/app/cover-request/{doc.name}",
+	)

@@ -1,0 +1,311 @@
+"""Turn database records into the engine's dataclasses.
+
+Every loader reads whole sets in a fixed number of queries, so ranking a request costs the same
+number of queries for a pool of 50 members as for a pool of 1,000.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import frappe
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Coalesce, Count, Max, Sum
+from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetime
+
+from collective_cover.engine.fairness import academic_window, exposure
+from collective_cover.engine.model import (
+	Candidate,
+	Caps,
+	CoverRequest,
+	Duty,
+	DutyKind,
+	EntryKind,
+	Interval,
+	Ladder,
+	Member,
+	MemberBurden,
+	Membership,
+	Policy,
+	Pool,
+	Role,
+	Unavailability,
+	UnitWeights,
+	WorkHourLimits,
+)
+
+# How far around a request we read schedules: the ACGME rules look back and ahead 4 weeks.
+SCHEDULE_MARGIN = timedelta(days=28)
+
+
+def site_tz() -> ZoneInfo:
+	return ZoneInfo(get_system_timezone())
+
+
+def aware(value) -> datetime:
+	"""A stored (naive, system time zone) datetime as an aware one."""
+	return get_datetime(value).replace(tzinfo=site_tz())
+
+
+def naive(value: datetime) -> datetime:
+	return value.astimezone(site_tz()).replace(tzinfo=None)
+
+
+def level_number(level: str | None) -> int | None:
+	return int(level.split("-")[1]) if level else None
+
+
+def fairness_window(on: date | None = None) -> tuple[date, date]:
+	settings = frappe.get_cached_doc("Collective Cover Settings")
+	return academic_window(on or getdate(), settings.window_start_month or 7, settings.window_start_day or 1)
+
+
+def engine_pool(pool_doc) -> Pool:
+	weights = {row.duty_kind: row.units for row in pool_doc.unit_weights}
+	faculty_limit = pool_doc.faculty_weekly_hours_limit
+	return Pool(
+		name=pool_doc.name,
+		policy=Policy(pool_doc.reciprocity_policy),
+		memberships=tuple(
+			Membership(
+				row.clinician,
+				getdate(row.joined_on),
+				getdate(row.left_on) if row.left_on else None,
+				row.fte or None,
+			)
+			for row in pool_doc.members
+		),
+		weights=UnitWeights(
+			day=weights.get(DutyKind.DAY.value, 1.0),
+			night=weights.get(DutyKind.NIGHT.value, 1.0),
+			clinic=weights.get(DutyKind.CLINIC.value, 0.5),
+			call=weights.get(DutyKind.CALL.value, 2.0),
+			weekend_multiplier=pool_doc.weekend_multiplier or 1.0,
+			holiday_multiplier=pool_doc.holiday_multiplier or 1.0,
+		),
+		caps=Caps(
+			max_activations_per_block=pool_doc.max_activations_per_block or None,
+			max_units_per_block=pool_doc.max_units_per_block or None,
+			max_activations_per_window=pool_doc.max_activations_per_window or None,
+			max_units_per_window=pool_doc.max_units_per_window or None,
+			max_clinic_half_days_lost_per_window=pool_doc.max_clinic_half_days_lost or None,
+			max_rota_days_per_block=pool_doc.max_rota_days_per_block or None,
+			block_days=pool_doc.block_days or 28,
+		),
+		allowed_roles=frozenset(Role(row.role) for row in pool_doc.allowed_roles) or frozenset(Role),
+		min_level_gap=pool_doc.min_level_gap or 0,
+		faculty_limits=WorkHourLimits(weekly_average_hours=faculty_limit) if faculty_limit else None,
+		ladder=Ladder(
+			offer_top_n=pool_doc.offer_top_n or 3,
+			offer_all_after=timedelta(minutes=pool_doc.offer_all_after_minutes or 0),
+			assign_after=timedelta(minutes=pool_doc.assign_after_minutes or 0),
+			near_start=timedelta(minutes=pool_doc.near_start_minutes or 0),
+		),
+		standby_credit=pool_doc.standby_credit or 0.0,
+		overflow_pool=pool_doc.overflow_pool or None,
+	)
+
+
+def engine_duty(row) -> Duty:
+	return Duty(
+		aware(row.start),
+		aware(row.end),
+		kind=DutyKind(row.duty_kind),
+		site=row.site or "",
+		service=row.service or "",
+		level=level_number(row.get("required_level")),
+		holiday=bool(row.get("holiday")),
+		in_house_call=bool(row.in_house_call) if row.get("in_house_call") is not None else None,
+	)
+
+
+def engine_request(doc) -> CoverRequest:
+	return CoverRequest(
+		id=doc.name,
+		requester=doc.requester,
+		pool=doc.pool,
+		duties=tuple(engine_duty(row) for row in doc.duties),
+		submitted_at=aware(doc.get("submitted_at") or doc.modified or now_datetime()),
+	)
+
+
+def block_start(window_start: date, block_days: int, on: date) -> date:
+	return window_start + timedelta(days=((on - window_start).days // block_days) * block_days)
+
+
+def load_burden(pool: str, members: list[str], now: datetime, window_start: date, block_days: int):
+	"""Per-member aggregates of the pool's ledger in two GROUP BY queries (the engine's
+	`policies.aggregate_ledger` is the reference for what they compute)."""
+	if not members:
+		return {}
+	led = frappe.qb.DocType("Cover Ledger Entry")
+	kind = Coalesce(led.reversed_type, led.entry_type)
+	start = datetime.combine(window_start, datetime.min.time())
+	block = datetime.combine(block_start(window_start, block_days, now.date()), datetime.min.time())
+	trailing = now - timedelta(days=28)
+	in_window = (led.posting_datetime >= start) & (led.posting_datetime <= now)
+	cover = in_window & (kind == EntryKind.COVER.value)
+	sign = Case().when(led.units < 0, -1).else_(1)
+
+	def total(condition, value=led.units):
+		return Sum(Case().when(condition, value).else_(0))
+
+	rows = (
+		frappe.qb.from_(led)
+		.select(
+			led.clinician,
+			total(cover).as_("covered"),
+			total(in_window & (kind == EntryKind.STANDBY.value)).as_("standby"),
+			total(cover & (led.posting_datetime >= trailing), sign).as_("activations_28d"),
+			Max(Case().when(cover & (led.units > 0), led.posting_datetime)).as_("last_activation"),
+			total(cover & (led.posting_datetime >= block), sign).as_("activations_in_block"),
+			total(cover & (led.posting_datetime >= block)).as_("units_in_block"),
+			total(cover, sign).as_("activations_in_window"),
+			total((kind == EntryKind.PAYBACK_OBLIGATION.value) & led.counterparty.isnull()).as_(
+				"obligations"
+			),
+			total((kind == EntryKind.SETTLEMENT.value) & led.counterparty.isnull()).as_("settlements"),
+		)
+		.where((led.pool == pool) & led.clinician.isin(members))
+		.groupby(led.clinician)
+	).run(as_dict=True)
+
+	debts = defaultdict(dict)
+	debt_rows = (
+		frappe.qb.from_(led)
+		.select(
+			led.clinician,
+			led.counterparty,
+			Sum(
+				Case()
+				.when(kind == EntryKind.PAYBACK_OBLIGATION.value, led.units)
+				.when(kind == EntryKind.SETTLEMENT.value, -led.units)
+				.else_(0)
+			).as_("owed"),
+		)
+		.where((led.pool == pool) & led.clinician.isin(members) & led.counterparty.isnotnull())
+		.groupby(led.clinician, led.counterparty)
+	).run(as_dict=True)
+	for row in debt_rows:
+		if row.owed and row.owed > 1e-9:
+			debts[row.clinician][row.counterparty] = float(row.owed)
+
+	return {
+		row.clinician: MemberBurden(
+			member=row.clinician,
+			covered_units=float(row.covered or 0),
+			standby_units=float(row.standby or 0),
+			activations_28d=int(row.activations_28d or 0),
+			last_activation=aware(row.last_activation) if row.last_activation else None,
+			activations_in_block=int(row.activations_in_block or 0),
+			units_in_block=float(row.units_in_block or 0),
+			activations_in_window=int(row.activations_in_window or 0),
+			units_in_window=float(row.covered or 0),
+			owed_to_pool=max(float((row.obligations or 0) - (row.settlements or 0)), 0.0),
+			owed_to=tuple(sorted(debts.get(row.clinician, {}).items())),
+		)
+		for row in rows
+	}
+
+
+def load_clinic_half_days_lost(members: list[str], window_start: datetime) -> dict[str, int]:
+	"""Own clinic half-days each member gave up this window to cover for somebody (in any pool)."""
+	shift = frappe.qb.DocType("Clinician Shift")
+	rows = (
+		frappe.qb.from_(shift)
+		.select(shift.clinician, Count("*").as_("lost"))
+		.where(
+			shift.clinician.isin(members)
+			& (shift.duty_kind == DutyKind.CLINIC.value)
+			& shift.displaced_by.isnotnull()
+			& (shift.start >= window_start)
+		)
+		.groupby(shift.clinician)
+	).run(as_dict=True)
+	return {row.clinician: int(row.lost) for row in rows}
+
+
+def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: datetime | None = None):
+	"""Every member of the pool as an engine Candidate, with schedules around `span` (aware datetimes)."""
+	now = now or aware(now_datetime())
+	ids = [m.member for m in pool.memberships]
+	if not ids:
+		return []
+	window = fairness_window(now.date())
+	tz = site_tz()
+
+	clin = frappe.qb.DocType("Clinician")
+	clinicians = {
+		row.name: row
+		for row in (
+			frappe.qb.from_(clin)
+			.select(clin.name, clin.role, clin.training_level, clin.fte, clin.program)
+			.where(clin.name.isin(ids))
+		).run(as_dict=True)
+	}
+
+	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
+	shift = frappe.qb.DocType("Clinician Shift")
+	schedules, clinics = defaultdict(list), defaultdict(list)
+	for row in (
+		frappe.qb.from_(shift)
+		.select(
+			shift.clinician,
+			shift.start,
+			shift.end,
+			shift.duty_kind,
+			shift.in_house_call,
+			shift.site,
+			shift.service,
+		)
+		.where(
+			shift.clinician.isin(ids) & (shift.end > lo) & (shift.start < hi) & shift.displaced_by.isnull()
+		)
+	).run(as_dict=True):
+		if row.duty_kind == DutyKind.CLINIC.value:
+			clinics[row.clinician].append(Interval(aware(row.start), aware(row.end)))
+		else:
+			schedules[row.clinician].append(engine_duty(row))
+
+	away = frappe.qb.DocType("Clinician Unavailability")
+	absences = defaultdict(list)
+	window_lo = datetime.combine(window[0], datetime.min.time())
+	for row in (
+		frappe.qb.from_(away)
+		.select(away.clinician, away.from_datetime, away.to_datetime, away.kind)
+		.where(away.clinician.isin(ids) & (away.to_datetime > min(lo, window_lo)))
+	).run(as_dict=True):
+		absences[row.clinician].append(
+			Unavailability(aware(row.from_datetime), aware(row.to_datetime), kind=row.kind)
+		)
+
+	burden = load_burden(pool.name, ids, naive(now), window[0], pool.caps.block_days)
+	lost = load_clinic_half_days_lost(ids, window_lo)
+	exposure_window = (window[0], min(window[1], now.date()))
+
+	candidates = []
+	for membership in pool.memberships:
+		row = clinicians.get(membership.member)
+		if not row:
+			continue
+		member = Member(
+			row.name, Role(row.role), level_number(row.training_level), row.fte or 1.0, row.program
+		)
+		member_burden = replace(
+			burden.get(row.name) or MemberBurden(row.name), clinic_half_days_lost=lost.get(row.name, 0)
+		)
+		candidates.append(
+			Candidate(
+				member=member,
+				membership=membership,
+				burden=member_burden,
+				exposure=exposure(member, membership, absences[row.name], exposure_window, tz),
+				schedule=tuple(schedules[row.name]),
+				unavailability=tuple(absences[row.name]),
+				clinic_sessions=tuple(clinics[row.name]),
+			)
+		)
+	return candidates

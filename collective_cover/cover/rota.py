@@ -1,0 +1,76 @@
+"""Plan a pool's Jeopardy Rota with the engine's planner and write one row per day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from collective_cover.cover.records import (
+	aware,
+	engine_pool,
+	fairness_window,
+	load_candidates,
+	site_tz,
+)
+from collective_cover.engine.fairness import deviations
+from collective_cover.engine.planner import plan_rota
+
+MAX_PLAN_DAYS = 366
+
+
+class RotaRangeError(frappe.ValidationError):
+	pass
+
+
+def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
+	if end < start or (end - start).days >= MAX_PLAN_DAYS:
+		frappe.throw(
+			_("Plan a rota over 1 to {0} days, from a date to a later one ({1} → {2}).").format(
+				MAX_PLAN_DAYS, start, end
+			),
+			RotaRangeError,
+			title=_("Rota range"),
+		)
+	pool = engine_pool(pool_doc)
+	now = aware(now_datetime())
+	span = (datetime.combine(start, time(), site_tz()), datetime.combine(end, time(23, 59), site_tz()))
+	candidates = load_candidates(pool_doc, pool, span, now)
+	carried = deviations(
+		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
+	)
+	window_start = fairness_window(now.date())[0]
+	elapsed_days = max((now.date() - window_start).days + 1, 1)
+	covered = sum(c.burden.covered_units for c in candidates)
+	plan = plan_rota(
+		pool,
+		[c.member for c in candidates],
+		start,
+		end,
+		tz=site_tz(),
+		unavailability={c.member.id: c.unavailability for c in candidates},
+		carried_deviation=carried,
+		expected_units_per_day=covered / elapsed_days,
+		block_anchor=window_start,
+	)
+	frappe.db.delete("Jeopardy Rota", {"pool": pool_doc.name, "rota_date": ("between", (start, end))})
+	for day in plan.days:
+		frappe.get_doc(
+			{
+				"doctype": "Jeopardy Rota",
+				"pool": pool_doc.name,
+				"rota_date": day.day,
+				"clinician": day.member,
+				"explanation": day.explanation,
+				"plan_method": plan.method,
+			}
+		).insert(ignore_permissions=True)
+	return {
+		"days": len(plan.days),
+		"rostered": sum(1 for d in plan.days if d.member),
+		"method": plan.method,
+		"optimal": plan.optimal,
+		"max_abs_deviation": round(plan.max_abs_deviation, 2),
+	}

@@ -1,0 +1,15 @@
+"""collective_cover's functional core: plain Python, no frappe import.
+
+One module per decision:
+- model        — immutable records: members, pools, duties, ledger rows, requests
+- units        — what a duty weighs in cover units
+- fairness     — exposure, fair share, deviation, Gini, coefficient of variation
+- work_hours   — ACGME work-hour rules with the figures behind each finding
+- eligibility  — who may cover a request, each exclusion with a reason code and a sentence
+- policies     — reciprocity policies: ledger rows a cover writes; per-member aggregates
+- ranking      — ordered eligible members and excluded members, with reasons; continuity hold
+- ladder       — the escalation ladder: what to do for a request now
+- planner      — the fair jeopardy rota (first back-up per day), exact MILP with a greedy fallback
+- simulate     — a synthetic programme year under each policy and two Assignment-Rule baselines
+- bench        — benchmarks printed as ratios
+"""

@@ -1,0 +1,211 @@
+"""Explained ranking: who should cover a request, in what order, and why everyone else may not.
+
+Order (DOMAIN.md "Fairness", "Reciprocity policies", "Cover request lifecycle"):
+1. members that pass every rule before members that fail only "should" rules;
+2. individual payback only: members who owe the requester, largest debt first;
+3. care-team members within 1 unit of the best deviation (continuity of care);
+4. smallest deviation first — under pool payback, less the member's outstanding debt to the pool;
+5. ties: fewer activations in the trailing 28 days, then longer since the last activation, then a
+   stable hash of (request, member). Never alphabetical, never by seniority.
+Under the collective policy nothing about a member's own call-outs enters this order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from .eligibility import Eligibility, Reason, check_eligibility
+from .fairness import deviations
+from .model import Candidate, CoverRequest, Duty, Policy, Pool
+
+CARE_TEAM_MARGIN = 1.0
+_NEVER = datetime.min.replace(year=1)
+
+
+@dataclass(frozen=True)
+class RankedMember:
+	member: str
+	position: int  # 1-based
+	deviation: float  # bᵢ − fᵢ
+	sort_deviation: float  # the deviation the order used, after the pool's policy
+	care_team: bool
+	owes_requester: float
+	reasons: tuple[Reason, ...]  # "should" rules this member fails, if any
+	explanation: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+	request: str
+	ranked: tuple[RankedMember, ...]
+	excluded: tuple[Eligibility, ...]
+
+	@property
+	def order(self) -> tuple[str, ...]:
+		return tuple(r.member for r in self.ranked)
+
+	def position_of(self, member: str) -> int | None:
+		return next((r.position for r in self.ranked if r.member == member), None)
+
+
+def stable_hash(request: str, member: str) -> int:
+	return int.from_bytes(hashlib.sha256(f"{request}\x1f{member}".encode()).digest()[:8], "big")
+
+
+def rank(
+	request: CoverRequest,
+	pool: Pool,
+	candidates: Sequence[Candidate],
+	*,
+	care_team: Collection[str] = (),
+) -> Ranking:
+	"""Rank every candidate (all members of the pool) for `request`.
+
+	Deviations are computed across all candidates, so pass the whole pool, requester included.
+	"""
+	devs = deviations(
+		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
+	)
+	verdicts = {c.member.id: check_eligibility(c, request, pool) for c in candidates}
+	eligible = [c for c in candidates if verdicts[c.member.id].eligible]
+
+	def sort_deviation(c: Candidate) -> float:
+		return _sort_deviation(pool, c, devs[c.member.id])
+
+	def owes_requester(c: Candidate) -> float:
+		return c.burden.owes(request.requester) if pool.policy is Policy.INDIVIDUAL_PAYBACK else 0.0
+
+	best = min((sort_deviation(c) for c in eligible if not verdicts[c.member.id].soft_only), default=None)
+
+	def in_care_team(c: Candidate) -> bool:
+		return (
+			c.member.id in care_team
+			and best is not None
+			and not verdicts[c.member.id].soft_only
+			and sort_deviation(c) <= best + CARE_TEAM_MARGIN
+		)
+
+	def key(c: Candidate):
+		return (
+			verdicts[c.member.id].soft_only,
+			-owes_requester(c),
+			not in_care_team(c),
+			*_standing_key(c, sort_deviation(c), request.id),
+		)
+
+	ranked = []
+	for position, c in enumerate(sorted(eligible, key=key), start=1):
+		ranked.append(
+			RankedMember(
+				member=c.member.id,
+				position=position,
+				deviation=round(devs[c.member.id], 6),
+				sort_deviation=sort_deviation(c),
+				care_team=in_care_team(c),
+				owes_requester=owes_requester(c),
+				reasons=verdicts[c.member.id].reasons,
+				explanation=_explain(
+					c,
+					devs[c.member.id],
+					sort_deviation(c),
+					in_care_team(c),
+					owes_requester(c),
+					verdicts[c.member.id],
+				),
+			)
+		)
+	excluded = tuple(verdicts[c.member.id] for c in candidates if not verdicts[c.member.id].eligible)
+	return Ranking(request.id, tuple(ranked), excluded)
+
+
+def _sort_deviation(pool: Pool, c: Candidate, deviation: float) -> float:
+	"""The deviation a member is ordered by: under pool payback, what they owe the pool counts too."""
+	if pool.policy is Policy.POOL_PAYBACK:
+		deviation -= c.burden.owed_to_pool
+	return round(deviation, 6)
+
+
+def _standing_key(c: Candidate, sort_deviation: float, tie_seed: str) -> tuple:
+	"""Furthest below fair share first, then fewer recent activations, then longest since the last
+	one; remaining ties by a hash seeded per request (never alphabetical)."""
+	return (
+		sort_deviation,
+		c.burden.activations_28d,
+		c.burden.last_activation or _NEVER,
+		stable_hash(tie_seed, c.member.id),
+	)
+
+
+def _explain(
+	c: Candidate, deviation: float, sort_dev: float, care: bool, owes: float, verdict: Eligibility
+) -> str:
+	parts = []
+	if owes > 0:
+		parts.append(f"owes the requester {owes:g} units (individual payback)")
+	if care:
+		parts.append("in the requester's care team, within 1 unit of the best deviation")
+	if deviation < 0:
+		parts.append(f"{-deviation:.2f} units below fair share")
+	else:
+		parts.append(f"{deviation:.2f} units above fair share")
+	if abs(sort_dev - round(deviation, 6)) > 1e-9:
+		parts.append(f"{c.burden.owed_to_pool:g} units owed to the pool (pool payback)")
+	parts.append(f"{c.burden.activations_28d} activations in the last 28 days")
+	if verdict.soft_only:
+		parts.append(
+			"ranked after members who pass every rule: " + "; ".join(r.message for r in verdict.reasons)
+		)
+	return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class DutyCover:
+	duty: Duty
+	member: str | None
+	held: bool  # the previous duty's coverer kept this one (continuity hold)
+
+
+def continuity_plan(
+	request: CoverRequest,
+	pool: Pool,
+	candidates: Sequence[Candidate],
+	*,
+	care_team: Collection[str] = (),
+) -> tuple[DutyCover, ...]:
+	"""Coverers for a multi-duty request: one member for every duty when anybody is eligible for all;
+	otherwise duty by duty, keeping the previous duty's coverer whenever they are still eligible."""
+	whole = rank(request, pool, candidates, care_team=care_team)
+	duties = sorted(request.duties, key=lambda d: d.start)
+	if whole.ranked:
+		first = whole.ranked[0].member
+		return tuple(DutyCover(d, first, held=i > 0) for i, d in enumerate(duties))
+
+	plan: list[DutyCover] = []
+	taken: dict[str, tuple[Duty, ...]] = {}
+	previous = None
+	for duty in duties:
+		single = replace(request, duties=(duty,))
+		with_taken = [replace(c, schedule=c.schedule + taken.get(c.member.id, ())) for c in candidates]
+		order = rank(single, pool, with_taken, care_team=care_team).order
+		member = previous if previous in order else (order[0] if order else None)
+		plan.append(DutyCover(duty, member, held=member is not None and member == previous))
+		if member:
+			taken[member] = (*taken.get(member, ()), duty)
+		previous = member
+	return tuple(plan)
+
+
+def pool_order(pool: Pool, candidates: Sequence[Candidate]) -> list[str]:
+	"""The pool's standing order outside any request: who would be asked first if everyone were
+	eligible. Members see their own place in it."""
+	devs = deviations(
+		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
+	)
+
+	def key(c: Candidate):
+		return _standing_key(c, _sort_deviation(pool, c, devs[c.member.id]), pool.name)
+
+	return [c.member.id for c in sorted(candidates, key=key)]

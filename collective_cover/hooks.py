@@ -1,0 +1,48 @@
+app_name = "collective_cover"
+app_title = "Collective Cover"
+app_publisher = "The collective_cover contributors"
+app_description = (
+	"Collectively run jeopardy (back-up) pools and longitudinal coaching for residency programmes"
+)
+app_email = "maintainers@collective-cover.invalid"
+app_license = "mit"
+
+# Typed field declarations are written into controllers when a DocType is saved in developer mode,
+# so a newcomer sees each doctype's fields in its controller.
+export_python_type_annotations = True
+
+# Roles are not standard documents, so they ship as fixtures — filtered to this app's own roles.
+fixtures = [
+	{
+		"dt": "Role",
+		"filters": [["name", "in", ["Clinician", "Coach", "Cover Coordinator", "Program Director"]]],
+	}
+]
+
+# Who sees which rows (a has_permission hook can only deny, never grant).
+permission_query_conditions = {
+	"Cover Request": "collective_cover.cover.permissions.cover_request_query",
+	"Cover Ledger Entry": "collective_cover.cover.permissions.ledger_entry_query",
+	"Clinician Shift": "collective_cover.cover.permissions.shift_query",
+	"Clinician Unavailability": "collective_cover.cover.permissions.unavailability_query",
+}
+has_permission = {
+	"Cover Request": "collective_cover.cover.permissions.cover_request_permission",
+	"Cover Ledger Entry": "collective_cover.cover.permissions.ledger_entry_permission",
+	"Clinician Shift": "collective_cover.cover.permissions.shift_permission",
+	"Clinician Unavailability": "collective_cover.cover.permissions.shift_permission",
+}
+
+# Rules that span doctypes, in one place.
+doc_events = {
+	"Cover Request": {
+		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
+		"on_cancel": "collective_cover.cover.lifecycle.reverse_cover",
+	},
+}
+
+scheduler_events = {
+	"cron": {"* * * * *": ["collective_cover.cover.jobs.escalate_due_requests"]},
+	"hourly": ["collective_cover.cover.jobs.complete_finished_covers"],
+	"daily": ["collective_cover.cover.jobs.credit_standby"],
+}

@@ -1,0 +1,175 @@
+"""Records for integration tests: a programme, clinicians with users, a pool, cover requests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.utils import add_days, getdate, now_datetime
+
+PROGRAM = "Test IM Residency"
+
+
+def make_program(name: str = PROGRAM) -> str:
+	if not frappe.db.exists("Residency Program", name):
+		frappe.get_doc({"doctype": "Residency Program", "program_name": name}).insert(ignore_permissions=True)
+	return name
+
+
+def make_outgoing_email_account() -> None:
+	"""Offers are emailed through the Email Queue, which needs a default outgoing account."""
+	if not frappe.db.exists("Email Account", {"default_outgoing": 1}):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "CC Test Outgoing",
+				"email_id": "cover@cc-test.example",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "localhost",
+				"no_smtp_authentication": 1,
+			}
+		).insert(ignore_permissions=True)
+
+
+def make_user(email: str, roles=("Clinician",)) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"send_welcome_email": 0,
+				"roles": [{"role": role} for role in roles],
+			}
+		)
+		user.flags.no_welcome_mail = True
+		# Race tests make 50 users at once; Frappe throttles more than 60 sign-ups a minute.
+		frappe.local.conf.throttle_user_limit = 100_000
+		user.insert(ignore_permissions=True)
+	return email
+
+
+def make_clinician(
+	full_name: str,
+	role: str = "Resident",
+	level: str | None = "PGY-2",
+	program: str = PROGRAM,
+	user: bool = True,
+) -> str:
+	email = f"{frappe.scrub(full_name)}@cc-test.example" if user else None
+	if email:
+		make_user(email)
+	existing = frappe.db.get_value("Clinician", {"full_name": full_name, "program": program}, "name")
+	if existing:
+		return existing
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Clinician",
+				"full_name": full_name,
+				"role": role,
+				"training_level": level if role in ("Resident", "Fellow") else None,
+				"program": program,
+				"user": email,
+				"fte": 1,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_pool(name: str, members, program: str = PROGRAM, **fields) -> str:
+	if frappe.db.exists("Jeopardy Pool", name):
+		return name
+	joined = add_days(getdate(), -60)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Jeopardy Pool",
+			"pool_name": name,
+			"program": program,
+			"members": [{"clinician": m, "joined_on": joined} for m in members],
+			**fields,
+		}
+	)
+	return doc.insert(ignore_permissions=True).name
+
+
+def shift_at(hours_from_now: float, hours: float = 12) -> tuple[datetime, datetime]:
+	start = (now_datetime() + timedelta(hours=hours_from_now)).replace(second=0, microsecond=0)
+	return start, start + timedelta(hours=hours)
+
+
+def make_request(
+	requester: str,
+	pool: str,
+	hours_from_now: float = 48,
+	hours: float = 12,
+	kind: str = "Day",
+	submit: bool = True,
+	**fields,
+):
+	start, end = shift_at(hours_from_now, hours)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Cover Request",
+			"requester": requester,
+			"pool": pool,
+			"duties": [{"start": start, "end": end, "duty_kind": kind, "service": "Wards A"}],
+			**fields,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def user_of(clinician: str) -> str:
+	return frappe.db.get_value("Clinician", clinician, "user")
+
+
+class QueryCounter:
+	"""Counts the SQL statements run inside a `with` block (assertQueryCount only checks a ceiling)."""
+
+	def __enter__(self):
+		self.queries = []
+		self._original = frappe.db.__class__.sql
+		original, queries = self._original, self.queries
+
+		def counting_sql(db, *args, **kwargs):
+			queries.append(args[0] if args else kwargs.get("query"))
+			return original(db, *args, **kwargs)
+
+		frappe.db.__class__.sql = counting_sql
+		return self
+
+	def __exit__(self, *exc):
+		frappe.db.__class__.sql = self._original
+
+	@property
+	def count(self) -> int:
+		return len(self.queries)
+
+
+def remove_committed_records(tag: str) -> None:
+	"""Tests whose records other processes must see commit them; this removes everything tagged."""
+	clinicians = frappe.get_all("Clinician", filters={"full_name": ("like", f"%{tag}")}, pluck="name")
+	requests_ = frappe.get_all(
+		"Cover Request", filters={"requester": ("in", clinicians or [""])}, pluck="name"
+	)
+	for doctype in ("Cover Request Duty", "Cover Request Ranking", "Cover Request Offer"):
+		frappe.db.delete(doctype, {"parent": ("in", requests_ or [""])})
+	# The ledger refuses deletes through documents; test clean-up removes its own rows directly.
+	frappe.db.delete("Cover Ledger Entry", {"clinician": ("in", clinicians or [""])})
+	frappe.db.delete("Clinician Shift", {"clinician": ("in", clinicians or [""])})
+	frappe.db.delete("Cover Request Reason", {"cover_request": ("in", requests_ or [""])})
+	frappe.db.delete("Cover Request", {"name": ("in", requests_ or [""])})
+	for pool in frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name"):
+		frappe.delete_doc("Jeopardy Pool", pool, force=True, ignore_permissions=True)
+	users = frappe.get_all("Clinician", filters={"name": ("in", clinicians or [""])}, pluck="user")
+	frappe.db.delete("Clinician", {"name": ("in", clinicians or [""])})
+	for user in filter(None, users):
+		frappe.delete_doc("User", user, force=True, ignore_permissions=True)
+	frappe.db.commit()

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from factories import at, candidate, duty, request
+
+from collective_cover.engine import eligibility as E
+from collective_cover.engine.eligibility import check_eligibility
+from collective_cover.engine.model import Caps, DutyKind, Interval, Pool, Role, Unavailability
+
+POOL = Pool("Wards")
+NIGHT = duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT)
+REQ = request(NIGHT)
+
+
+def codes(verdict):
+	return [r.code for r in verdict.reasons]
+
+
+def test_a_free_member_is_eligible_with_no_reasons():
+	verdict = check_eligibility(candidate("m"), REQ, POOL)
+	assert verdict.eligible and verdict.reasons == ()
+
+
+def test_the_requester_is_never_eligible():
+	verdict = check_eligibility(candidate("req"), REQ, POOL)
+	assert (verdict.eligible, codes(verdict)) == (False, [E.REQUESTER])
+
+
+def test_membership_must_cover_every_day_of_the_duty():
+	# The night runs into 11 September; a member who left on the 10th is not active then.
+	verdict = check_eligibility(candidate("m", left="2026-09-10"), REQ, POOL)
+	assert codes(verdict) == [E.NOT_IN_POOL]
+	assert verdict.reasons[0].message == "not active in the pool on 2026-09-11"
+	assert check_eligibility(candidate("m", joined="2026-09-11"), REQ, POOL).eligible is False
+	assert check_eligibility(candidate("m", left="2026-09-11"), REQ, POOL).eligible is True
+
+
+def test_unavailability_and_own_shifts_exclude_with_a_readable_sentence():
+	away = Unavailability(at("2026-09-07"), at("2026-09-12"), kind="Vacation")
+	verdict = check_eligibility(candidate("m", unavailability=[away]), REQ, POOL)
+	assert verdict.reasons[0].message == "unavailable (Vacation) 2026-09-07 00:00 → 2026-09-12 00:00"
+	own = duty("2026-09-10", 7, 14)  # 07:00–21:00 overlaps the night
+	verdict = check_eligibility(candidate("m", schedule=[own]), REQ, POOL)
+	assert codes(verdict) == [E.SHIFT_CONFLICT]
+	assert verdict.reasons[0].message == "has their own day shift 2026-09-10 07:00 → 2026-09-10 21:00"
+
+
+def test_role_and_training_level_rules():
+	residents_only = Pool("Wards", allowed_roles=frozenset({Role.RESIDENT}))
+	verdict = check_eligibility(candidate("f", role=Role.FACULTY), REQ, residents_only)
+	assert verdict.reasons[0].message == "role Faculty may not cover in this pool (Resident)"
+	senior_night = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT, level=2))
+	verdict = check_eligibility(candidate("intern", level=1), senior_night, POOL)
+	assert codes(verdict) == [E.LEVEL_TOO_LOW]
+	assert verdict.reasons[0].message == "PGY-1 may not cover a duty that needs PGY-2 or above"
+	assert check_eligibility(candidate("pgy2", level=2), senior_night, POOL).eligible
+	# A pool may demand a gap above the duty's level; faculty are not bound by training levels.
+	strict = Pool("Wards", min_level_gap=1)
+	assert not check_eligibility(candidate("pgy2", level=2), senior_night, strict).eligible
+	assert check_eligibility(candidate("f", role=Role.FACULTY), senior_night, strict).eligible
+
+
+def test_caps_per_block_and_window():
+	capped = Pool(
+		"Wards",
+		caps=Caps(
+			max_activations_per_block=2,
+			max_units_per_window=10,
+			max_clinic_half_days_lost_per_window=2,
+		),
+	)
+	verdict = check_eligibility(candidate("m", activations_in_block=2), REQ, capped)
+	assert codes(verdict) == [E.CAP_ACTIVATIONS_BLOCK]
+	assert verdict.reasons[0].message == "would reach 3 activations this block (cap 2)"
+	verdict = check_eligibility(candidate("m", units_in_window=9.5), REQ, capped)
+	assert verdict.reasons[0].message == "would reach 10.5 units this year (cap 10)"
+	assert check_eligibility(candidate("m", units_in_window=9.0), REQ, capped).eligible
+	day = request(duty("2026-09-10", 7, 12))
+	clinic = Interval(at("2026-09-10", 13), at("2026-09-10", 17))
+	verdict = check_eligibility(
+		candidate("m", clinic_sessions=[clinic], clinic_half_days_lost=2), day, capped
+	)
+	assert codes(verdict) == [E.CAP_CLINIC_HALF_DAYS]
+	assert check_eligibility(
+		candidate("m", clinic_sessions=[clinic], clinic_half_days_lost=1), day, capped
+	).eligible
+
+
+def test_trainee_work_hours_exclude_with_figures_but_faculty_limits_default_to_none():
+	# Four weeks at 79.5 h/week (318 h) ending just before the request's week; a 12 h night pushes it over.
+	base = at("2026-08-14", 7)
+	schedule = [
+		duty((base + timedelta(days=d)).date().isoformat(), 7, 13 if d % 4 == 0 else 12) for d in range(0, 27)
+	]
+	hours = sum(s.hours for s in schedule)
+	verdict = check_eligibility(candidate("r", schedule=schedule), REQ, POOL)
+	weekly = [r for r in verdict.reasons if r.code == "weekly_hours"]
+	assert hours > 318 - 12 and weekly and weekly[0].hard
+	assert "80 h" in weekly[0].message
+	assert not verdict.eligible
+	faculty = check_eligibility(candidate("f", role=Role.FACULTY, schedule=schedule), REQ, POOL)
+	assert faculty.eligible and faculty.reasons == ()
+
+
+def test_should_rules_keep_a_member_eligible_but_flagged():
+	# Own day shift ends at 13:00; the night starts at 19:00: 6 h off, below the 8 h the rules ask for.
+	verdict = check_eligibility(candidate("m", schedule=[duty("2026-09-10", 5, 8)]), REQ, POOL)
+	assert verdict.eligible and verdict.soft_only
+	assert [r.hard for r in verdict.reasons] == [False]

@@ -1,0 +1,106 @@
+from datetime import date
+
+import pytest
+from factories import TZ, at
+from hypothesis import given
+from hypothesis import strategies as st
+
+from collective_cover.engine.fairness import (
+	academic_window,
+	coefficient_of_variation,
+	deviations,
+	exposure,
+	gini,
+	pool_fairness,
+)
+from collective_cover.engine.model import Member, Membership, Role, Unavailability
+
+WINDOW = (date(2026, 7, 1), date(2027, 6, 30))
+
+
+def test_academic_window_starts_on_first_of_july():
+	assert academic_window(date(2026, 11, 22)) == WINDOW
+	assert academic_window(date(2027, 3, 1)) == WINDOW
+	assert academic_window(date(2026, 6, 30)) == (date(2025, 7, 1), date(2026, 6, 30))
+
+
+def test_exposure_counts_fte_days_active_and_available():
+	member = Member("a", Role.RESIDENT, 1, fte=0.5)
+	full_year = Membership("a", date(2026, 7, 1))
+	assert exposure(member, full_year, (), WINDOW, TZ) == 365 * 0.5
+	# Joins mid-window on 1 January: 181 days to 30 June.
+	assert exposure(member, Membership("a", date(2027, 1, 1)), (), WINDOW, TZ) == 181 * 0.5
+	# Leaves on 31 July (inclusive): 31 days; a pool FTE overrides the member's.
+	assert (
+		exposure(member, Membership("a", date(2026, 7, 1), date(2026, 7, 31), fte=1.0), (), WINDOW, TZ) == 31
+	)
+	# One week of vacation (7 whole days) and a half-day of protected time (not a whole day).
+	away = (
+		Unavailability(at("2026-08-03"), at("2026-08-10"), kind="Vacation"),
+		Unavailability(at("2026-09-01", 8), at("2026-09-01", 12), kind="Protected time"),
+	)
+	assert exposure(member, full_year, away, WINDOW, TZ) == (365 - 7) * 0.5
+	assert exposure(member, None, (), WINDOW, TZ) == 0.0
+
+
+def test_deviation_against_exposure_weighted_fair_share():
+	burden = {"a": 6.0, "b": 2.0, "c": 0.0, "d": 0.0}
+	exposures = {"a": 100.0, "b": 100.0, "c": 50.0, "d": 0.0}
+	f = pool_fairness(burden, exposures)
+	assert f.load == 8.0
+	assert f.fair_share == {"a": 3.2, "b": 3.2, "c": 1.6, "d": 0.0}
+	assert f.deviation == pytest.approx({"a": 2.8, "b": -1.2, "c": -1.6, "d": 0.0})
+	assert f.max_abs_deviation == pytest.approx(2.8)
+	# Rates 0.06, 0.02, 0.0 (d has no exposure and is left out of rate figures).
+	assert f.gini == pytest.approx(gini([0.06, 0.02, 0.0]))
+	assert f.gini == pytest.approx(0.5)
+	assert f.coefficient_of_variation == pytest.approx(coefficient_of_variation([0.06, 0.02, 0.0]))
+
+
+def test_gini_and_cv_reference_values():
+	assert gini([1, 1, 1, 1]) == 0
+	assert gini([0, 0, 0, 4]) == pytest.approx(0.75)
+	assert gini([1, 2, 3, 4]) == pytest.approx(0.25)
+	assert gini([]) == 0
+	assert coefficient_of_variation([2, 4, 4, 4, 5, 5, 7, 9]) == pytest.approx(0.4)
+
+
+def test_percentiles_are_anonymous_figures():
+	f = pool_fairness({"a": 4.0, "b": 0.0}, {"a": 1.0, "b": 1.0})
+	assert f.percentiles((0, 50, 100)) == {0: -2.0, 50: 0.0, 100: 2.0}
+
+
+@given(
+	st.dictionaries(
+		st.text(min_size=1, max_size=3),
+		st.tuples(st.floats(0, 50, allow_nan=False), st.floats(0.5, 365, allow_nan=False)),
+		min_size=1,
+		max_size=30,
+	)
+)
+def test_deviations_sum_to_zero(members):
+	burden = {m: b for m, (b, _) in members.items()}
+	exposures = {m: e for m, (_, e) in members.items()}
+	assert sum(deviations(burden, exposures).values()) == pytest.approx(0, abs=1e-6)
+
+
+@given(
+	st.lists(
+		st.tuples(st.integers(0, 60), st.integers(0, 20), st.integers(0, 23), st.integers(0, 23)),
+		max_size=6,
+	)
+)
+def test_unavailable_days_agrees_with_the_day_by_day_definition(periods):
+	from datetime import timedelta
+
+	from collective_cover.engine.fairness import days, is_unavailable_on, unavailable_days
+
+	away = [
+		Unavailability(
+			at("2026-07-01", h1) + timedelta(days=d), at("2026-07-01", h2) + timedelta(days=d + n + 1)
+		)
+		for d, n, h1, h2 in periods
+	]
+	start, end = date(2026, 7, 5), date(2026, 8, 20)
+	expected = sum(1 for day in days(start, end) if is_unavailable_on(day, away, TZ))
+	assert unavailable_days(away, start, end, TZ) == expected

@@ -1,0 +1,153 @@
+from factories import at, candidate, duty, request
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from collective_cover.engine.model import DutyKind, Policy, Pool, Unavailability
+from collective_cover.engine.ranking import continuity_plan, rank, stable_hash
+
+POOL = Pool("Wards")
+REQ = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT))
+
+
+def test_furthest_below_fair_share_first_and_exclusions_explained():
+	pool = [
+		candidate("req", covered_units=0.0),
+		candidate("heavy", covered_units=6.0),
+		candidate("light", covered_units=1.0),
+		candidate("mid", covered_units=3.0),
+		candidate("away", unavailability=[Unavailability(at("2026-09-09"), at("2026-09-12"), kind="Leave")]),
+	]
+	ranking = rank(REQ, POOL, pool)
+	# Load 10 over five equal exposures: fair share 2 each.
+	assert ranking.order == ("light", "mid", "heavy")
+	assert [r.deviation for r in ranking.ranked] == [-1.0, 1.0, 4.0]
+	assert ranking.ranked[0].explanation == "1.00 units below fair share; 0 activations in the last 28 days"
+	assert {e.member: e.reasons[0].code for e in ranking.excluded} == {
+		"req": "requester",
+		"away": "unavailable",
+	}
+
+
+def test_ties_break_on_recent_activations_then_recency_then_a_stable_hash():
+	pool = [
+		candidate("a", covered_units=2.0, activations_28d=2, last_activation=at("2026-09-01")),
+		candidate("b", covered_units=2.0, activations_28d=1, last_activation=at("2026-09-08")),
+		candidate("c", covered_units=2.0, activations_28d=1, last_activation=at("2026-08-20")),
+	]
+	assert rank(REQ, POOL, pool).order == ("c", "b", "a")
+	same = [candidate(name, covered_units=1.0) for name in ("ann", "bea", "cal", "dov", "eve")]
+	order = rank(REQ, POOL, same).order
+	assert order == tuple(sorted(order, key=lambda m: stable_hash("CR-1", m)))
+	assert order != tuple(sorted(order))  # never alphabetical
+	# A different request shuffles the ties differently, but deterministically.
+	other = request(REQ.duties[0], id="CR-2")
+	assert rank(other, POOL, same).order == rank(other, POOL, same).order != order
+
+
+def test_members_failing_only_should_rules_rank_after_everyone_clean():
+	tired = candidate("tired", covered_units=0.0, schedule=[duty("2026-09-10", 5, 8)])  # 6 h rest
+	ranking = rank(REQ, POOL, [tired, candidate("busy", covered_units=5.0)])
+	assert ranking.order == ("busy", "tired")
+	assert "ranked after members who pass every rule" in ranking.ranked[1].explanation
+
+
+def test_care_team_preference_within_one_unit_of_the_best():
+	pool = [candidate("best", covered_units=0.0), candidate("team", covered_units=0.9)]
+	assert rank(REQ, POOL, pool, care_team={"team"}).order == ("team", "best")
+	far = [candidate("best", covered_units=0.0), candidate("team", covered_units=1.5)]
+	assert rank(REQ, POOL, far, care_team={"team"}).order == ("best", "team")
+
+
+def test_collective_ignores_debts_pool_payback_moves_debtors_earlier():
+	pool = [candidate("debtor", covered_units=2.0, owed_to_pool=3.0), candidate("other", covered_units=1.0)]
+	assert rank(REQ, POOL, pool).order == ("other", "debtor")
+	payback = Pool("Wards", policy=Policy.POOL_PAYBACK)
+	ranking = rank(REQ, payback, pool)
+	assert ranking.order == ("debtor", "other")
+	assert "3 units owed to the pool (pool payback)" in ranking.ranked[0].explanation
+
+
+def test_individual_payback_puts_whoever_owes_the_requester_first():
+	pool = [
+		candidate("owes", covered_units=9.0, owed_to=(("req", 1.0),)),
+		candidate("owes_someone_else", covered_units=9.0, owed_to=(("x", 4.0),)),
+		candidate("light", covered_units=0.0),
+	]
+	individual = Pool("Wards", policy=Policy.INDIVIDUAL_PAYBACK)
+	assert rank(REQ, individual, pool).order[0] == "owes"
+	assert rank(REQ, POOL, pool).order[0] == "light"
+
+
+def test_continuity_keeps_one_coverer_across_a_multi_day_absence():
+	days = [duty(f"2026-09-1{d}", 7, 12) for d in (4, 5, 6)]
+	req = request(*days)
+	plan = continuity_plan(req, POOL, [candidate("a", covered_units=1.0), candidate("b", covered_units=0.0)])
+	assert [(c.member, c.held) for c in plan] == [("b", False), ("b", True), ("b", True)]
+
+
+def test_continuity_falls_back_duty_by_duty_and_holds_while_eligible():
+	days = [duty(f"2026-09-1{d}", 7, 12) for d in (4, 5, 6)]
+	req = request(*days)
+	# b is away on the 16th, a is away on the 14th: nobody can take all three.
+	b_away = Unavailability(at("2026-09-16"), at("2026-09-17"), kind="Leave")
+	a_away = Unavailability(at("2026-09-14"), at("2026-09-15"), kind="Leave")
+	pool = [
+		candidate("a", covered_units=0.0, unavailability=[a_away]),
+		candidate("b", unavailability=[b_away]),
+	]
+	plan = continuity_plan(req, POOL, pool)
+	assert [(c.member, c.held) for c in plan] == [("b", False), ("b", True), ("a", False)]
+
+
+member_ids = st.sampled_from(["req", "m1", "m2", "m3", "m4", "m5", "m6"])
+
+
+@st.composite
+def pools(draw):
+	ids = draw(st.lists(member_ids, min_size=1, max_size=7, unique=True))
+	cands = []
+	for m in ids:
+		away = draw(st.booleans())
+		cands.append(
+			candidate(
+				m,
+				covered_units=draw(st.floats(0, 20, allow_nan=False)),
+				exposure=draw(st.floats(1, 365, allow_nan=False)),
+				activations_28d=draw(st.integers(0, 5)),
+				unavailability=[Unavailability(at("2026-09-10"), at("2026-09-12"), kind="Leave")]
+				if away
+				else [],
+			)
+		)
+	return cands
+
+
+@settings(max_examples=150, deadline=None)
+@given(pools())
+def test_requester_and_ineligible_members_are_never_ranked(cands):
+	ranking = rank(REQ, POOL, cands)
+	assert "req" not in ranking.order
+	excluded = {e.member for e in ranking.excluded}
+	assert not excluded & set(ranking.order)
+	assert excluded | set(ranking.order) == {c.member.id for c in cands}
+	assert [r.position for r in ranking.ranked] == list(range(1, len(ranking.ranked) + 1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(pools(), st.data())
+def test_under_collective_calling_out_never_changes_anyones_rank(cands, data):
+	"""Payback balances only exist because somebody called out; the collective order ignores them."""
+	from dataclasses import replace
+
+	with_debts = [
+		replace(
+			c,
+			burden=replace(
+				c.burden,
+				owed_to_pool=data.draw(st.floats(0, 10, allow_nan=False)),
+				owed_to=(("req", data.draw(st.floats(0, 5, allow_nan=False))),),
+			),
+		)
+		for c in cands
+	]
+	assert rank(REQ, POOL, cands).order == rank(REQ, POOL, with_debts).order
