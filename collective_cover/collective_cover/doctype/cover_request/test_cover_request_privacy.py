@@ -41,6 +41,8 @@ class TestPrivacy(CoverRequestTestCase):
 			fetched = rest_get("Cover Request", doc.name)
 			self.assertEqual((fetched.get("reason_note"), fetched.get("reason_category")), (None, None))
 			self.assertEqual(fetched["offers"], [])
+			# The ranking names every member with their burden: coordinators only.
+			self.assertEqual(fetched["ranking"], [])
 			self.assertNotIn(PRIVATE, json.dumps(fetched, default=str))
 			with self.assertRaises(frappe.PermissionError):
 				frappe.get_list("Cover Request Reason")
@@ -52,6 +54,8 @@ class TestPrivacy(CoverRequestTestCase):
 		# The coordinator's Desk form shows it, loaded from the private record.
 		frappe.desk.form.load.getdoc("Cover Request", doc.name)
 		self.assertEqual(frappe.response.docs[-1].reason_note, PRIVATE)
+		# Two snapshots of the whole pool: at submission and at the assignment.
+		self.assertEqual(len(frappe.response.docs[-1].ranking), 2 * (len(self.members) + 1))
 
 	def test_the_requesters_own_form_does_not_show_the_reason_back(self):
 		doc = self.covered_request()
