@@ -58,10 +58,13 @@ class CoverRequest(Document):
 
 	def after_insert(self):
 		self.save_private_reason()
-		# The web form is the 5 a.m. path: saving it files the request at once.
+		# The web form is the 5 a.m. path: saving it files the request at once. A fresh copy is
+		# submitted because Frappe runs this document's post-save hooks after after_insert, and a
+		# submit of `self` here would make them run on_submit (and its offers) a second time.
 		if frappe.flags.in_web_form:
-			self.flags.ignore_permissions = True
-			self.submit()
+			filed = frappe.get_doc(self.doctype, self.name)
+			filed.flags.ignore_permissions = True
+			filed.submit()
 
 	def on_update(self):
 		if not self.is_new():

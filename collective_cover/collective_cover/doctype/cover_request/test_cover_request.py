@@ -1,7 +1,9 @@
+import json
 from datetime import timedelta
 
 import frappe
 from frappe.utils import now_datetime
+from frappe.website.doctype.web_form.web_form import accept as accept_web_form
 
 from collective_cover.collective_cover.doctype.cover_ledger_entry.cover_ledger_entry import (
 	LedgerIsAppendOnlyError,
@@ -25,6 +27,33 @@ from collective_cover.tests.factories import (
 
 
 class TestFilingAndOffers(CoverRequestTestCase):
+	def test_the_web_form_files_the_request_and_offers_each_member_once(self):
+		start = (now_datetime() + timedelta(hours=30)).replace(second=0, microsecond=0)
+		frappe.set_user(user_of(self.requester))
+		filed = accept_web_form(
+			"file-cover-request",
+			json.dumps(
+				{
+					"doctype": "Cover Request",
+					"pool": self.pool,
+					"duties": [
+						{"start": str(start), "end": str(start + timedelta(hours=12)), "duty_kind": "Day"}
+					],
+					"reason_category": "Illness",
+					"reason_note": "fever since 3 am",
+				}
+			),
+		)
+		frappe.set_user("Administrator")
+		doc = frappe.get_doc("Cover Request", filed.name)
+		self.assertEqual((doc.docstatus, doc.status, doc.requester), (1, "Open", self.requester))
+		self.assertEqual(len({r.clinician for r in doc.offers}), 3)
+		self.assertEqual(len(doc.offers), 3)
+		self.assertEqual(len(doc.ranking), len(self.members) + 1)
+		self.assertEqual(
+			frappe.db.get_value("Cover Request Reason", doc.name, "reason_note"), "fever since 3 am"
+		)
+
 	def test_submit_opens_the_request_ranks_the_pool_and_offers_the_top_three(self):
 		doc = make_request(
 			self.requester, self.pool, reason_category="Illness", reason_note="fever since 3 am"
