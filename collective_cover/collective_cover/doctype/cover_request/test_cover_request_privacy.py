@@ -6,6 +6,7 @@ import json
 import frappe
 from frappe.client import get as rest_get
 from frappe.utils import add_to_date
+from frappe.website.serve import get_response_content
 
 from collective_cover.api.cover import my_position, open_requests, pool_fairness
 from collective_cover.cover import lifecycle
@@ -124,6 +125,15 @@ class TestPrivacy(CoverRequestTestCase):
 		)
 		frappe.set_user(user_of(self.requester))
 		self.assertEqual(open_requests(), [])
+
+	def test_the_offers_page_lists_the_offer_with_accept_and_no_requester_or_reason(self):
+		doc = make_request(self.requester, self.pool, reason_category="Illness", reason_note=PRIVATE)
+		frappe.set_user(user_of(self.members[1]))
+		page = get_response_content("cover-offers")
+		self.assertIn(f'data-request="{doc.name}"', page)
+		self.assertIn("cover-accept", page)
+		for private in (PRIVATE, "Illness", frappe.db.get_value("Clinician", self.requester, "full_name")):
+			self.assertNotIn(private, page)
 
 	def test_messages_carry_neither_the_reason_nor_the_requester_to_the_pool(self):
 		doc = make_request(self.requester, self.pool, reason_category="Illness", reason_note=PRIVATE)
