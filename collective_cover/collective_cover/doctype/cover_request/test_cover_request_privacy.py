@@ -2,6 +2,9 @@
 coordinators only: every path a clinician can read through is checked here."""
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urlparse
 
 import frappe
 from frappe.client import get as rest_get
@@ -158,6 +161,60 @@ class TestPrivacy(CoverRequestTestCase):
 		coverer = user_of(self.members[2])
 		named = {log.for_user for log in logs if requester_name in log.subject}
 		self.assertEqual(named, {coverer})
+
+	def test_realtime_offers_go_to_the_offered_members_without_reason_or_requester(self):
+		frappe.local._realtime_log = []
+		doc = make_request(self.requester, self.pool, reason_category="Illness", reason_note=PRIVATE)
+		offered = {user_of(row.clinician) for row in doc.reload().offers}
+		events = [
+			(room, message) for event, message, room in frappe.local._realtime_log if event == "cover_offer"
+		]
+		self.assertEqual({room for room, _ in events}, {f"user:{user}" for user in offered})
+		requester_name = frappe.db.get_value("Clinician", self.requester, "full_name")
+		for _room, message in events:
+			self.assertEqual(message["request"], doc.name)
+			for private in (PRIVATE, "Illness", requester_name, self.requester):
+				self.assertNotIn(private, json.dumps(message, default=str))
+
+	def test_sms_offers_reach_a_real_gateway_without_reason_or_requester(self):
+		received = []
+
+		class Gateway(BaseHTTPRequestHandler):
+			def do_GET(self):
+				received.append(parse_qs(urlparse(self.path).query))
+				self.send_response(200)
+				self.end_headers()
+
+			def log_message(self, *args):
+				pass
+
+		server = HTTPServer(("127.0.0.1", 0), Gateway)
+		threading.Thread(target=server.serve_forever, daemon=True).start()
+		self.addCleanup(server.shutdown)
+		sms = frappe.get_single("SMS Settings")
+		sms.update(
+			{
+				"sms_gateway_url": f"http://127.0.0.1:{server.server_port}/send",
+				"message_parameter": "text",
+				"receiver_parameter": "to",
+			}
+		)
+		sms.save()
+		frappe.db.set_single_value("Collective Cover Settings", "notify_by_sms", 1)
+		# The rollback in tearDown restores the row; the cached settings must follow it.
+		self.addCleanup(frappe.clear_document_cache, "Collective Cover Settings", "Collective Cover Settings")
+		for i, member in enumerate(self.members):
+			frappe.db.set_value("User", user_of(member), "mobile_no", f"+1555000000{i}")
+
+		doc = make_request(self.requester, self.pool, reason_category="Illness", reason_note=PRIVATE)
+		offered_numbers = {f"+1555000000{self.members.index(row.clinician)}" for row in doc.reload().offers}
+		self.assertEqual({query["to"][0] for query in received}, offered_numbers)
+		requester_name = frappe.db.get_value("Clinician", self.requester, "full_name")
+		for query in received:
+			text = query["text"][0]
+			self.assertIn(f"/cover-offers?request={doc.name}", text)
+			for private in (PRIVATE, "Illness", requester_name):
+				self.assertNotIn(private, text)
 
 	def test_the_ledger_is_read_only_and_clinicians_see_only_their_own_rows(self):
 		self.covered_request()
