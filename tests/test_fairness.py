@@ -84,9 +84,25 @@ def test_deviations_sum_to_zero(members):
 	assert sum(deviations(burden, exposures).values()) == pytest.approx(0, abs=1e-6)
 
 
+def test_a_vacation_typed_until_23_59_covers_its_last_day():
+	from collective_cover.engine.fairness import is_unavailable_on, unavailable_days
+
+	away = [Unavailability(at("2026-12-01"), at("2026-12-03", 23, 59))]
+	assert [is_unavailable_on(date(2026, 12, d), away, TZ) for d in (1, 2, 3, 4)] == [True, True, True, False]
+	assert unavailable_days(away, date(2026, 11, 1), date(2026, 12, 31), TZ) == 3
+	ends_at_noon = [Unavailability(at("2026-12-01"), at("2026-12-03", 12))]
+	assert unavailable_days(ends_at_noon, date(2026, 11, 1), date(2026, 12, 31), TZ) == 2
+
+
 @given(
 	st.lists(
-		st.tuples(st.integers(0, 60), st.integers(0, 20), st.integers(0, 23), st.integers(0, 23)),
+		st.tuples(
+			st.integers(0, 60),
+			st.integers(0, 20),
+			st.integers(0, 23),
+			st.integers(0, 23),
+			st.sampled_from([0, 58, 59]),
+		),
 		max_size=6,
 	)
 )
@@ -97,9 +113,10 @@ def test_unavailable_days_agrees_with_the_day_by_day_definition(periods):
 
 	away = [
 		Unavailability(
-			at("2026-07-01", h1) + timedelta(days=d), at("2026-07-01", h2) + timedelta(days=d + n + 1)
+			at("2026-07-01", h1) + timedelta(days=d),
+			at("2026-07-01", h2, minute) + timedelta(days=d + n + 1),
 		)
-		for d, n, h1, h2 in periods
+		for d, n, h1, h2, minute in periods
 	]
 	start, end = date(2026, 7, 5), date(2026, 8, 20)
 	expected = sum(1 for day in days(start, end) if is_unavailable_on(day, away, TZ))

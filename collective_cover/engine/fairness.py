@@ -32,18 +32,23 @@ def days(start: date, end: date) -> Iterable[date]:
 		yield start + timedelta(days=offset)
 
 
+# Desk's datetime picker has no seconds, so a vacation typed "until 23:59" means the whole day.
+WHOLE_DAY_SLACK = timedelta(minutes=1)
+
+
 def is_unavailable_on(day: date, unavailability: Sequence[Unavailability], tz: tzinfo) -> bool:
-	"""A day counts as unavailable when an unavailability covers the whole local calendar day."""
+	"""A day counts as unavailable when an unavailability covers the whole local calendar day (to the
+	minute: an end at 23:59 covers the day)."""
 	day_start = datetime.combine(day, time(), tz)
 	day_end = datetime.combine(day + timedelta(days=1), time(), tz)
-	return any(u.start <= day_start and u.end >= day_end for u in unavailability)
+	return any(u.start <= day_start and u.end + WHOLE_DAY_SLACK >= day_end for u in unavailability)
 
 
 def unavailable_days(unavailability: Sequence[Unavailability], start: date, end: date, tz: tzinfo) -> int:
 	"""How many whole local days in [start, end] some unavailability covers — O(periods), not O(days)."""
 	covered: list[tuple[date, date]] = []
 	for u in unavailability:
-		local_start, local_end = u.start.astimezone(tz), u.end.astimezone(tz)
+		local_start, local_end = u.start.astimezone(tz), (u.end + WHOLE_DAY_SLACK).astimezone(tz)
 		# First whole day begins at or after the start; last whole day ends at or before the end.
 		first = local_start.date() if local_start.time() == time() else local_start.date() + timedelta(days=1)
 		last = local_end.date() - timedelta(days=1)

@@ -3,7 +3,9 @@ frappe.views.calendar["Jeopardy Rota"] = {
 		start: "rota_date",
 		end: "rota_date",
 		id: "name",
-		title: "clinician",
+		title: "clinician_name",
+		// Each row is a whole day of first back-up, not a timed shift.
+		allDay: 1,
 	},
 	filters: ["pool"],
 	get_events_method: "frappe.desk.calendar.get_events",

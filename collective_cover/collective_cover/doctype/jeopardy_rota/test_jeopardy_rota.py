@@ -1,0 +1,87 @@
+"""The "Plan rota" action on a pool: the engine's planner chooses each day's first back-up and the
+pool's rota rows are replaced by its plan."""
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate
+
+from collective_cover.cover.rota import RotaRangeError
+from collective_cover.tests.factories import make_clinician, make_pool, make_program, user_of
+
+
+class TestPlanRota(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		cls.members = [make_clinician(f"Rota Member {i}") for i in range(1, 4)]
+		cls.pool = make_pool("Rota Pool", cls.members)
+		cls.start = add_days(getdate(), 7)
+		cls.end = add_days(cls.start, 13)
+
+	def setUp(self):
+		frappe.db.savepoint("rota_test")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="rota_test")
+
+	def plan(self, start=None, end=None):
+		pool = frappe.get_doc("Jeopardy Pool", self.pool)
+		return pool.plan_rota(str(start or self.start), str(end or self.end))
+
+	def rota(self):
+		return frappe.get_all(
+			"Jeopardy Rota",
+			filters={"pool": self.pool},
+			fields=["rota_date", "clinician", "clinician_name", "explanation"],
+			order_by="rota_date asc",
+		)
+
+	def test_every_day_gets_one_available_member_and_the_load_is_even(self):
+		away = self.members[0]
+		away_from, away_to = add_days(self.start, 2), add_days(self.start, 5)
+		frappe.get_doc(
+			{
+				"doctype": "Clinician Unavailability",
+				"clinician": away,
+				"kind": "Vacation",
+				"from_datetime": datetime.combine(away_from, time()),
+				"to_datetime": datetime.combine(away_to, time(23, 59)),
+			}
+		).insert(ignore_permissions=True)
+
+		summary = self.plan()
+
+		rows = self.rota()
+		self.assertEqual(summary["days"], 14)
+		self.assertEqual(summary["rostered"], 14)
+		self.assertEqual([r.rota_date for r in rows], [self.start + timedelta(days=i) for i in range(14)])
+		for row in rows:
+			self.assertEqual(row.clinician_name, frappe.db.get_value("Clinician", row.clinician, "full_name"))
+			self.assertTrue(row.explanation)
+			if away_from <= row.rota_date <= away_to:
+				self.assertNotEqual(row.clinician, away)
+		counts = Counter(r.clinician for r in rows)
+		self.assertEqual(set(counts), set(self.members))
+		self.assertLessEqual(max(counts.values()) - min(counts.values()), 1)
+
+	def test_planning_again_replaces_the_days_it_covers(self):
+		self.plan()
+		self.plan()
+		self.assertEqual(len(self.rota()), 14)
+
+	def test_a_reversed_range_writes_nothing(self):
+		with self.assertRaises(RotaRangeError):
+			self.plan(start=self.end, end=self.start)
+		self.assertEqual(self.rota(), [])
+
+	def test_clinicians_cannot_plan_the_rota(self):
+		frappe.set_user(user_of(self.members[1]))
+		with self.assertRaises(frappe.PermissionError):
+			self.plan()
+		frappe.set_user("Administrator")
+		self.assertEqual(self.rota(), [])
