@@ -97,32 +97,39 @@ def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
 	rows = [(r.member, r.position, 1, r.deviation, r.explanation) for r in ctx.ranking.ranked] + [
 		(e.member, 0, 0, 0.0, "; ".join(r.message for r in e.reasons)) for e in ctx.ranking.excluded
 	]
-	fields = [
-		"name", "parent", "parenttype", "parentfield", "idx", "clinician", "rank", "eligible",
-		"deviation", "reasons", "snapshot", "owner", "modified_by", "creation", "modified",
-	]  # fmt: skip
-	now = naive(ctx.now)
+	insert_child_rows(
+		doc,
+		"Cover Request Ranking",
+		"ranking",
+		("clinician", "rank", "eligible", "deviation", "reasons", "snapshot"),
+		[(*row, stamp) for row in rows],
+		start_idx,
+		ctx.now,
+	)
+
+
+def insert_child_rows(doc, child_doctype, parentfield, columns, rows, start_idx: int, now) -> None:
+	"""Append child rows in one INSERT: a pool of 1,000 costs the same queries as a pool of 50."""
+	if not rows:
+		return
+	stamp = naive(now)
+	fields = ["name", "parent", "parenttype", "parentfield", "idx", *columns, "owner", "modified_by", "creation", "modified"]  # fmt: skip
 	values = [
 		(
 			frappe.generate_hash(length=10),
 			doc.name,
-			"Cover Request",
-			"ranking",
+			doc.doctype,
+			parentfield,
 			start_idx + i,
-			member,
-			position,
-			eligible,
-			deviation,
-			reasons,
+			*row,
+			"Administrator",
+			"Administrator",
 			stamp,
-			"Administrator",
-			"Administrator",
-			now,
-			now,
+			stamp,
 		)  # fmt: skip
-		for i, (member, position, eligible, deviation, reasons) in enumerate(rows, start=1)
+		for i, row in enumerate(rows, start=1)
 	]
-	frappe.db.bulk_insert("Cover Request Ranking", fields, values)
+	frappe.db.bulk_insert(child_doctype, fields, values)
 
 
 def write_ledger(ctx: RequestContext, coverer: str) -> None:
@@ -322,29 +329,16 @@ def run_ladder(ctx: RequestContext) -> Step:
 
 
 def record_offers(doc, members, stage: Stage, now: datetime) -> None:
-	if not members:
-		return
-	start_idx = len(doc.offers)
 	stamp = naive(now)
-	fields = ["name", "parent", "parenttype", "parentfield", "idx", "clinician", "offered_at", "stage", "owner", "modified_by", "creation", "modified"]  # fmt: skip
-	values = [
-		(
-			frappe.generate_hash(length=10),
-			doc.name,
-			"Cover Request",
-			"offers",
-			start_idx + i,
-			m,
-			stamp,
-			stage.value,
-			"Administrator",
-			"Administrator",
-			stamp,
-			stamp,
-		)  # fmt: skip
-		for i, m in enumerate(members, start=1)
-	]
-	frappe.db.bulk_insert("Cover Request Offer", fields, values)
+	insert_child_rows(
+		doc,
+		"Cover Request Offer",
+		"offers",
+		("clinician", "offered_at", "stage"),
+		[(m, stamp, stage.value) for m in members],
+		len(doc.offers),
+		now,
+	)
 
 
 def reverse_cover(doc, method=None) -> None:

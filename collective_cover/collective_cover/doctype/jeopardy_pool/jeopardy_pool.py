@@ -123,7 +123,7 @@ class JeopardyPool(Document):
 				title=_("Escalation ladder"),
 			)
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def plan_rota(self, from_date: str, to_date: str) -> dict:
 		"""Plan the first back-up for each day (see collective_cover.cover.rota)."""
 		from collective_cover.cover.rota import plan_pool_rota
