@@ -25,12 +25,20 @@ permission_query_conditions = {
 	"Cover Ledger Entry": "collective_cover.cover.permissions.ledger_entry_query",
 	"Clinician Shift": "collective_cover.cover.permissions.shift_query",
 	"Clinician Unavailability": "collective_cover.cover.permissions.unavailability_query",
+	"Coach Pairing": "collective_cover.coaching.permissions.coach_pairing_query",
+	"Coaching Meeting": "collective_cover.coaching.permissions.coaching_meeting_query",
+	"Coaching Note": "collective_cover.coaching.permissions.coaching_note_query",
+	"Care Team": "collective_cover.coaching.permissions.care_team_query",
 }
 has_permission = {
 	"Cover Request": "collective_cover.cover.permissions.cover_request_permission",
 	"Cover Ledger Entry": "collective_cover.cover.permissions.ledger_entry_permission",
 	"Clinician Shift": "collective_cover.cover.permissions.shift_permission",
 	"Clinician Unavailability": "collective_cover.cover.permissions.shift_permission",
+	"Coach Pairing": "collective_cover.coaching.permissions.coach_pairing_permission",
+	"Coaching Meeting": "collective_cover.coaching.permissions.coaching_meeting_permission",
+	"Coaching Note": "collective_cover.coaching.permissions.coaching_note_permission",
+	"Care Team": "collective_cover.coaching.permissions.care_team_permission",
 }
 
 # Rules that span doctypes, in one place.
@@ -44,5 +52,9 @@ doc_events = {
 scheduler_events = {
 	"cron": {"* * * * *": ["collective_cover.cover.jobs.escalate_due_requests"]},
 	"hourly": ["collective_cover.cover.jobs.complete_finished_covers"],
-	"daily": ["collective_cover.cover.jobs.credit_standby"],
+	"daily": [
+		"collective_cover.cover.jobs.credit_standby",
+		"collective_cover.coaching.reminders.remind_pairs_behind_pace",
+	],
+	"weekly": ["collective_cover.coaching.reminders.send_coordinator_digest"],
 }

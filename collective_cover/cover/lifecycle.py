@@ -20,7 +20,9 @@ from collective_cover.cover.records import (
 	engine_pool,
 	engine_request,
 	load_candidates,
+	load_care_team,
 	naive,
+	site_tz,
 )
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
 from collective_cover.engine.model import EntryKind, MemberBurden
@@ -72,7 +74,8 @@ class RequestContext:
 		self.candidates = load_candidates(
 			self.pool_doc, self.pool, (self.request.starts_at, self.request.ends_at), self.now
 		)
-		self.ranking: Ranking = rank(self.request, self.pool, self.candidates)
+		care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
+		self.ranking: Ranking = rank(self.request, self.pool, self.candidates, care_team=care_team)
 
 	def burden_of(self, clinician: str) -> MemberBurden:
 		return next((c.burden for c in self.candidates if c.member.id == clinician), MemberBurden(clinician))

@@ -17,9 +17,10 @@ from frappe.utils import format_datetime, get_url
 from collective_cover.cover.permissions import coordinator_users
 
 
-def enqueue(method: str, job_key: str, **kwargs) -> None:
+def enqueue(method, job_key: str, **kwargs) -> None:
+	"""Run `method` on RQ once the transaction commits; one job per key, so retries never double up."""
 	frappe.enqueue(
-		f"collective_cover.cover.notify.{method}",
+		method,
 		queue="short",
 		job_id=f"collective_cover:{job_key}",
 		deduplicate=True,
@@ -31,15 +32,15 @@ def enqueue(method: str, job_key: str, **kwargs) -> None:
 
 def offered(doc, clinicians, stage: str) -> None:
 	if clinicians:
-		enqueue("send_offers", f"offer:{doc.name}:{stage}", request=doc.name, clinicians=list(clinicians))
+		enqueue(send_offers, f"offer:{doc.name}:{stage}", request=doc.name, clinicians=list(clinicians))
 
 
 def covered(doc) -> None:
-	enqueue("send_covered", f"covered:{doc.name}", request=doc.name)
+	enqueue(send_covered, f"covered:{doc.name}", request=doc.name)
 
 
 def unfilled(doc) -> None:
-	enqueue("send_unfilled", f"unfilled:{doc.name}", request=doc.name)
+	enqueue(send_unfilled, f"unfilled:{doc.name}", request=doc.name)
 
 
 def offer_payload(doc) -> dict:
@@ -68,8 +69,18 @@ def users_of(clinicians) -> dict[str, str]:
 	return {row.name: row.user for row in rows}
 
 
-def deliver(users, subject: str, template: str, payload: dict, event: str, link: str) -> None:
-	"""One message to each user: bell notification, email (through the Email Queue), realtime, SMS."""
+def deliver(
+	users,
+	subject: str,
+	template: str,
+	payload: dict,
+	event: str,
+	link: str,
+	reference: tuple[str, str] | None = None,
+) -> None:
+	"""One message to each user: bell notification, email (through the Email Queue), realtime, SMS.
+	`reference` is the (doctype, name) the email is filed under; a cover request's by default."""
+	reference_doctype, reference_name = reference or ("Cover Request", payload["request"])
 	if not users:
 		return
 	make_notification_logs(
@@ -83,8 +94,8 @@ def deliver(users, subject: str, template: str, payload: dict, event: str, link:
 			subject=subject,
 			template=template,
 			args=payload,
-			reference_doctype="Cover Request",
-			reference_name=payload["request"],
+			reference_doctype=reference_doctype,
+			reference_name=reference_name,
 		)
 	for user in users:
 		frappe.publish_realtime(event, payload, user=user, after_commit=True)
@@ -96,7 +107,7 @@ def deliver(users, subject: str, template: str, payload: dict, event: str, link:
 		)
 		if numbers:
 			try:
-				send_sms(numbers, f"{subject} {payload['accept_url']}", success_msg=False)
+				send_sms(numbers, f"{subject} {get_url(link)}", success_msg=False)
 			except ImportError:
 				# Frappe 15 keeps the SMS Log doctype record but not its module (ERPNext ships it), so
 				# send_sms fails only when it logs, after the gateway has taken every message.

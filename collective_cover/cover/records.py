@@ -309,3 +309,28 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 			)
 		)
 	return candidates
+
+
+def load_care_team(requester: str, day: date) -> frozenset[str]:
+	"""The requester's care-team colleagues on `day`, whom the ranking prefers (continuity of care)."""
+	member = frappe.qb.DocType("Care Team Member")
+	team = frappe.qb.DocType("Care Team")
+	teams = (
+		frappe.qb.from_(member)
+		.join(team)
+		.on(team.name == member.parent)
+		.select(member.parent)
+		.where(
+			(member.parenttype == "Care Team")
+			& (member.clinician == requester)
+			& (team.start_date <= day)
+			& (team.end_date.isnull() | (team.end_date >= day))
+		)
+	)
+	mates = (
+		frappe.qb.from_(member)
+		.select(member.clinician)
+		.distinct()
+		.where(member.parent.isin(teams) & (member.clinician != requester))
+	).run(pluck=True)
+	return frozenset(mates)

@@ -11,5 +11,9 @@ One module per decision:
 - ladder       — the escalation ladder: what to do for a request now
 - planner      — the fair jeopardy rota (first back-up per day), exact MILP with a greedy fallback
 - simulate     — a synthetic programme year under each policy and two Assignment-Rule baselines
+- clinic       — clinic half-days from weekly templates (with cycles) and dated sessions; overlap
+- pairing      — optimal coach pairings under capacity, never breaking an active one
+- meetings     — coaching meeting proposals in shared half-days, and the pace of a pairing
+- care_team    — patient-identifier checks for care-team labels
 - bench        — benchmarks printed as ratios
 """

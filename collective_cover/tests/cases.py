@@ -3,8 +3,10 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from collective_cover.cover.records import fairness_window
 from collective_cover.tests.factories import (
 	make_clinician,
+	make_coachable,
 	make_outgoing_email_account,
 	make_pool,
 	make_program,
@@ -37,3 +39,39 @@ class CoverRequestTestCase(FrappeTestCase):
 			fields=["clinician", "entry_type", "units"],
 			order_by="creation asc",
 		)
+
+
+class CoachingTestCase(FrappeTestCase):
+	"""Two residents and two coaches whose weekly clinics overlap in known ways this academic year:
+	Ada and Xavier share every Tuesday afternoon at Main Clinic; Ben and Yara every Thursday morning."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		make_outgoing_email_account()
+		year_start = fairness_window()[0]
+		cls.ada = make_coachable("Coaching Ada", "Resident", [("Tuesday", "PM", "Main Clinic")], year_start)
+		cls.ben = make_coachable("Coaching Ben", "Resident", [("Thursday", "AM", "Main Clinic")], year_start)
+		cls.xavier = make_coachable(
+			"Coach Xavier", "Faculty", [("Tuesday", "PM", "Main Clinic")], year_start, capacity=2
+		)
+		cls.yara = make_coachable(
+			"Coach Yara",
+			"Faculty",
+			[("Thursday", "AM", "Main Clinic"), ("Tuesday", "PM", "North Clinic")],
+			year_start,
+			capacity=1,
+		)
+
+	def setUp(self):
+		frappe.db.savepoint("coaching_test")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="coaching_test")
+
+	def pair(self, resident, coach, **fields):
+		return frappe.get_doc(
+			{"doctype": "Coach Pairing", "resident": resident, "coach": coach, **fields}
+		).insert()

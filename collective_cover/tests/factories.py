@@ -80,6 +80,21 @@ def make_clinician(
 	)
 
 
+def make_coachable(full_name: str, role: str, clinics, effective_from, capacity: int = 0) -> str:
+	"""A resident or faculty member with weekly clinic half-days [(weekday, "AM"/"PM", site), ...]."""
+	name = make_clinician(full_name, role=role, level="PGY-2" if role == "Resident" else None)
+	doc = frappe.get_doc("Clinician", name)
+	if not doc.clinic_templates:
+		for weekday, half, site in clinics:
+			doc.append(
+				"clinic_templates",
+				{"weekday": weekday, "half_day": half, "site": site, "effective_from": effective_from},
+			)
+		doc.coach_capacity = capacity
+		doc.save(ignore_permissions=True)
+	return name
+
+
 def make_pool(name: str, members, program: str = PROGRAM, **fields) -> str:
 	if frappe.db.exists("Jeopardy Pool", name):
 		return name

@@ -2,6 +2,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from collective_cover.coaching.schedule import engine_template
+
 TRAINEE_ROLES = ("Resident", "Fellow")
 
 
@@ -13,10 +15,26 @@ class TrainingLevelError(frappe.ValidationError):
 	pass
 
 
+class ClinicTemplateError(frappe.ValidationError):
+	pass
+
+
 class Clinician(Document):
 	def validate(self):
 		self.validate_fte()
 		self.validate_training_level()
+		self.validate_clinic_templates()
+
+	def validate_clinic_templates(self):
+		for row in self.clinic_templates:
+			try:
+				engine_template(row)
+			except ValueError as error:
+				frappe.throw(
+					_("Clinic template row {0}: {1}").format(row.idx, _(str(error))),
+					ClinicTemplateError,
+					title=_("Clinic template"),
+				)
 
 	def validate_fte(self):
 		if not 0 < (self.fte or 0) <= 1:

@@ -1,0 +1,80 @@
+"""Coaching is between a resident and their coach: each sees their own pairings, meetings and notes;
+directors read everything in their programmes; coordinators manage pairings and meetings of their
+programmes (User Permissions on Residency Program) but never read the notes."""
+
+from __future__ import annotations
+
+import frappe
+
+from collective_cover.cover.permissions import clinician_of, is_staff
+
+
+def _pair_condition(table: str, user: str | None) -> str:
+	user = user or frappe.session.user
+	if is_staff(user):
+		return ""
+	clinician = clinician_of(user)
+	if not clinician:
+		return "1=0"
+	value = frappe.db.escape(clinician)
+	pairing = "`tabCoach Pairing`"
+	own = f"select name from {pairing} where resident = {value} or coach = {value}"
+	column = "name" if table == "Coach Pairing" else "pairing"
+	return f"`tab{table}`.`{column}` in ({own})"
+
+
+def coach_pairing_query(user: str | None = None) -> str:
+	return _pair_condition("Coach Pairing", user)
+
+
+def coaching_meeting_query(user: str | None = None) -> str:
+	return _pair_condition("Coaching Meeting", user)
+
+
+def coaching_note_query(user: str | None = None) -> str:
+	return _pair_condition("Coaching Note", user)
+
+
+def in_pair(pairing: str | None, user: str | None = None) -> bool:
+	clinician = clinician_of(user or frappe.session.user)
+	if not (clinician and pairing):
+		return False
+	resident, coach = frappe.db.get_value("Coach Pairing", pairing, ["resident", "coach"]) or (None, None)
+	return clinician in (resident, coach)
+
+
+def coach_pairing_permission(doc, ptype=None, user=None) -> bool | None:
+	if is_staff(user or frappe.session.user):
+		return None
+	return in_pair(doc.name, user)
+
+
+def coaching_meeting_permission(doc, ptype=None, user=None) -> bool | None:
+	if is_staff(user or frappe.session.user):
+		return None
+	return in_pair(doc.pairing, user)
+
+
+def coaching_note_permission(doc, ptype=None, user=None) -> bool | None:
+	# Coordinators hold no role permission on notes at all; directors read them through their role.
+	if is_staff(user or frappe.session.user):
+		return None
+	return in_pair(doc.pairing or frappe.db.get_value("Coaching Meeting", doc.meeting, "pairing"), user)
+
+
+def care_team_query(user: str | None = None) -> str:
+	user = user or frappe.session.user
+	if is_staff(user):
+		return ""
+	clinician = clinician_of(user)
+	if not clinician:
+		return "1=0"
+	members = "select parent from `tabCare Team Member` where clinician = " + frappe.db.escape(clinician)
+	return f"`tabCare Team`.`name` in ({members})"
+
+
+def care_team_permission(doc, ptype=None, user=None) -> bool | None:
+	if is_staff(user or frappe.session.user):
+		return None
+	clinician = clinician_of(user or frappe.session.user)
+	return bool(clinician) and ptype == "read" and any(m.clinician == clinician for m in doc.members)

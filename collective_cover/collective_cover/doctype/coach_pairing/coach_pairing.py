@@ -1,0 +1,110 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+from collective_cover.coaching.meetings import propose_for_pairing
+from collective_cover.coaching.pairings import ACTIVE, TRAINEE_ROLES, connectedness
+
+
+class CoachingRoleError(frappe.ValidationError):
+	pass
+
+
+class DuplicatePairingError(frappe.ValidationError):
+	pass
+
+
+class CoachCapacityError(frappe.ValidationError):
+	pass
+
+
+class PairingDatesError(frappe.ValidationError):
+	pass
+
+
+class CoachPairing(Document):
+	def validate(self):
+		self.validate_roles()
+		self.set_planned_end()
+		self.validate_dates()
+		if self.status == ACTIVE:
+			self.validate_one_active_pairing()
+			self.validate_coach_capacity()
+		self.update(connectedness(self))
+
+	def after_insert(self):
+		if self.status == ACTIVE:
+			propose_for_pairing(self)
+
+	def validate_roles(self):
+		roles = dict(
+			frappe.get_all(
+				"Clinician",
+				filters={"name": ("in", [self.resident, self.coach])},
+				fields=["name", "role"],
+				as_list=True,
+			)
+		)
+		if roles.get(self.resident) not in TRAINEE_ROLES:
+			frappe.throw(
+				_("{0} is not a resident or fellow, so they cannot be coached here.").format(
+					self.resident_name
+				),
+				CoachingRoleError,
+				title=_("Not a resident"),
+			)
+		if roles.get(self.coach) != "Faculty":
+			frappe.throw(
+				_("{0} is not faculty, so they cannot be a coach.").format(self.coach_name),
+				CoachingRoleError,
+				title=_("Not faculty"),
+			)
+
+	def set_planned_end(self):
+		if not self.planned_end:
+			self.planned_end = frappe.db.get_value("Clinician", self.resident, "expected_graduation")
+
+	def validate_dates(self):
+		if self.planned_end and getdate(self.planned_end) < getdate(self.start_date):
+			frappe.throw(
+				_("The planned end {0} is before the start {1}.").format(self.planned_end, self.start_date),
+				PairingDatesError,
+				title=_("Dates"),
+			)
+
+	def validate_one_active_pairing(self):
+		other = frappe.db.get_value(
+			"Coach Pairing",
+			{"resident": self.resident, "status": ACTIVE, "name": ("!=", self.name)},
+			["name", "coach_name"],
+			as_dict=True,
+		)
+		if other:
+			frappe.throw(
+				_("{0} already has an active coach, {1} ({2}); end that pairing first.").format(
+					self.resident_name, other.coach_name, other.name
+				),
+				DuplicatePairingError,
+				title=_("Already paired"),
+			)
+
+	def validate_coach_capacity(self):
+		capacity = frappe.db.get_value("Clinician", self.coach, "coach_capacity") or 0
+		load = frappe.db.count(
+			"Coach Pairing", {"coach": self.coach, "status": ACTIVE, "name": ("!=", self.name)}
+		)
+		if load + 1 > capacity:
+			frappe.throw(
+				_("{0} coaches {1} residents already, their capacity is {2}.").format(
+					self.coach_name, load, capacity
+				),
+				CoachCapacityError,
+				title=_("Coach at capacity"),
+			)
+
+	@frappe.whitelist(methods=["POST"])
+	def propose_meetings(self) -> list[str]:
+		"""Propose the meetings still needed this academic year (from the form's button)."""
+		self.check_permission("write")
+		return propose_for_pairing(self)
