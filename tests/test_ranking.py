@@ -44,6 +44,16 @@ def test_ties_break_on_recent_activations_then_recency_then_a_stable_hash():
 	assert rank(other, POOL, same).order == rank(other, POOL, same).order != order
 
 
+def test_never_activated_ties_with_an_activated_member_and_goes_first():
+	# Equal burden (standby credit vs one cover) and equal recent activations: longest since the
+	# last activation wins, and "never" is longest.
+	pool = [
+		candidate("covered_once", covered_units=1.0, last_activation=at("2026-08-01")),
+		candidate("standby_only", standby_units=1.0),
+	]
+	assert rank(REQ, POOL, pool).order == ("standby_only", "covered_once")
+
+
 def test_members_failing_only_should_rules_rank_after_everyone_clean():
 	tired = candidate("tired", covered_units=0.0, schedule=[duty("2026-09-10", 5, 8)])  # 6 h rest
 	ranking = rank(REQ, POOL, [tired, candidate("busy", covered_units=5.0)])

@@ -15,14 +15,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 
 from .eligibility import Eligibility, Reason, check_eligibility
 from .fairness import deviations
 from .model import Candidate, CoverRequest, Duty, Policy, Pool
 
 CARE_TEAM_MARGIN = 1.0
-_NEVER = datetime.min.replace(year=1)
+# Aware, like every activation time it is compared with: never activated sorts as longest ago.
+_NEVER = datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
