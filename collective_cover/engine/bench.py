@@ -54,7 +54,7 @@ class Sizes:
 
 FULL = Sizes(
 	ranking_members=(100, 1_000, 10_000),
-	planner_members=DEFAULT_MEMBERS,
+	planner_members=90,  # the realistic size: 90 members × 365 days
 	planner_days=365,
 	simulated_members=DEFAULT_MEMBERS,
 	pairing=(300, 120),
