@@ -33,6 +33,17 @@ class CoachPairing(Document):
 			self.validate_coach_capacity()
 		self.update(connectedness(self))
 
+	def onload(self):
+		self.set_onload(
+			"meetings",
+			frappe.get_all(
+				"Coaching Meeting",
+				filters={"pairing": self.name},
+				fields=["name", "status", "starts_at", "mode", "site"],
+				order_by="starts_at asc",
+			),
+		)
+
 	def after_insert(self):
 		if self.status == ACTIVE:
 			propose_for_pairing(self)

@@ -34,6 +34,9 @@ class TestCoachPairing(CoachingTestCase):
 			self.assertGreaterEqual(getdate(meeting.starts_at), getdate())
 		gap = getdate(meetings[1].starts_at) - getdate(meetings[0].starts_at)
 		self.assertGreaterEqual(gap, timedelta(days=122))
+		frappe.desk.form.load.getdoc("Coach Pairing", pairing.name)
+		shown = frappe.response.docs[-1].get_onload()["meetings"]
+		self.assertEqual([m.status for m in shown], ["Proposed", "Proposed"])
 		told = frappe.get_all(
 			"Notification Log",
 			filters={"subject": ("like", "Coaching meeting proposed%")},
