@@ -1,7 +1,11 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from collective_cover.collective_cover.doctype.clinician.clinician import InvalidFTEError, TrainingLevelError
+from collective_cover.collective_cover.doctype.clinician.clinician import (
+	ClinicTemplateError,
+	InvalidFTEError,
+	TrainingLevelError,
+)
 from collective_cover.tests.factories import make_program
 
 
@@ -41,3 +45,16 @@ class TestClinician(FrappeTestCase):
 			self.new_clinician(training_level=None).insert()
 		faculty = self.new_clinician(role="Faculty", training_level="PGY-3").insert()
 		self.assertIsNone(faculty.training_level)
+
+	def test_a_cycled_clinic_template_needs_its_anchor_and_a_week_inside_the_cycle(self):
+		row = {"weekday": "Tuesday", "half_day": "PM", "site": "Main Clinic", "effective_from": "2026-07-01"}
+		for bad in (
+			{"cycle_weeks": 5, "cycle_week": 5},
+			{"cycle_weeks": 5, "cycle_week": 6, "cycle_anchor": "2026-07-06"},
+		):
+			with self.subTest(bad=bad), self.assertRaisesRegex(ClinicTemplateError, "Clinic template row 1"):
+				self.new_clinician(clinic_templates=[{**row, **bad}]).insert()
+		ok = self.new_clinician(
+			clinic_templates=[{**row, "cycle_weeks": 5, "cycle_week": 5, "cycle_anchor": "2026-07-06"}]
+		).insert()
+		self.assertEqual(len(ok.clinic_templates), 1)

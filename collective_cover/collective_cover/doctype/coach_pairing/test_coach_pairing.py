@@ -10,7 +10,7 @@ from collective_cover.collective_cover.doctype.coach_pairing.coach_pairing impor
 	DuplicatePairingError,
 )
 from collective_cover.tests.cases import CoachingTestCase
-from collective_cover.tests.factories import make_user, user_of
+from collective_cover.tests.factories import make_program, make_user, user_of
 
 # Every Tuesday of the academic year that starts on 1 July 2026: 7 July 2026 … 29 June 2027.
 TUESDAYS_IN_THE_YEAR = 52
@@ -105,6 +105,21 @@ class TestCoachingPrivacy(CoachingTestCase):
 
 		frappe.set_user(make_user("coaching-director@cc-test.example", roles=("Program Director",)))
 		self.assertEqual(frappe.client.get("Coaching Note", note.name)["note"], "worried about nights")
+
+	def test_coordinators_see_only_the_pairings_of_their_programmes(self):
+		pairing = self.pair(self.ada, self.xavier)
+		coordinator = make_user("other-coord@cc-test.example", roles=("Cover Coordinator",))
+		frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": coordinator,
+				"allow": "Residency Program",
+				"for_value": make_program("Other Residency"),
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(coordinator)
+		self.assertEqual(frappe.get_list("Coach Pairing", pluck="name"), [])
+		self.assertFalse(frappe.has_permission("Coach Pairing", doc=pairing.name))
 
 
 class TestCoachingReminders(CoachingTestCase):
