@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import frappe
 
-from collective_cover.cover.permissions import clinician_of, is_staff
+from collective_cover.cover.permissions import clinician_condition, clinician_of, is_staff
 
 
 def _pair_condition(table: str, user: str | None) -> str:
-	user = user or frappe.session.user
-	if is_staff(user):
-		return ""
-	clinician = clinician_of(user)
-	if not clinician:
-		return "1=0"
-	value = frappe.db.escape(clinician)
-	pairing = "`tabCoach Pairing`"
-	own = f"select name from {pairing} where resident = {value} or coach = {value}"
 	column = "name" if table == "Coach Pairing" else "pairing"
-	return f"`tab{table}`.`{column}` in ({own})"
+	return clinician_condition(
+		user,
+		lambda value: f"`tab{table}`.`{column}` in "
+		f"(select name from `tabCoach Pairing` where resident = {value} or coach = {value})",
+	)
 
 
 def coach_pairing_query(user: str | None = None) -> str:
@@ -63,14 +58,11 @@ def coaching_note_permission(doc, ptype=None, user=None) -> bool | None:
 
 
 def care_team_query(user: str | None = None) -> str:
-	user = user or frappe.session.user
-	if is_staff(user):
-		return ""
-	clinician = clinician_of(user)
-	if not clinician:
-		return "1=0"
-	members = "select parent from `tabCare Team Member` where clinician = " + frappe.db.escape(clinician)
-	return f"`tabCare Team`.`name` in ({members})"
+	return clinician_condition(
+		user,
+		lambda value: "`tabCare Team`.`name` in "
+		f"(select parent from `tabCare Team Member` where clinician = {value})",
+	)
 
 
 def care_team_permission(doc, ptype=None, user=None) -> bool | None:

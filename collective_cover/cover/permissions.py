@@ -6,6 +6,8 @@ programmes by User Permissions on Residency Program (Frappe's standard mechanism
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import frappe
 
 STAFF_ROLES = ("Cover Coordinator", "Program Director", "System Manager")
@@ -43,15 +45,22 @@ def coordinator_users(program: str) -> list[str]:
 	return [u for u in coordinators if u not in allowed or program in allowed[u]]
 
 
-def _own(field_names: tuple[str, ...], doctype: str, user: str | None) -> str:
+def clinician_condition(user: str | None, condition_for: Callable[[str], str]) -> str:
+	"""A permission query condition: none for staff (roles and User Permissions decide), nothing for
+	users who are no clinician, else `condition_for(the escaped clinician name)`."""
 	user = user or frappe.session.user
 	if is_staff(user):
 		return ""
 	clinician = clinician_of(user)
 	if not clinician:
 		return "1=0"
-	value = frappe.db.escape(clinician)
-	return "(" + " or ".join(f"`tab{doctype}`.`{f}` = {value}" for f in field_names) + ")"
+	return condition_for(frappe.db.escape(clinician))
+
+
+def _own(field_names: tuple[str, ...], doctype: str, user: str | None) -> str:
+	return clinician_condition(
+		user, lambda value: "(" + " or ".join(f"`tab{doctype}`.`{f}` = {value}" for f in field_names) + ")"
+	)
 
 
 def cover_request_query(user: str | None = None) -> str:
