@@ -1,0 +1,35 @@
+// Copyright (c) 2026, The collective_cover contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Cover Timeliness"] = {
+	filters: [
+		{
+			fieldname: "program",
+			label: __("Residency Program"),
+			fieldtype: "Link",
+			options: "Residency Program",
+		},
+		{
+			fieldname: "pool",
+			label: __("Jeopardy Pool"),
+			fieldtype: "Link",
+			options: "Jeopardy Pool",
+			get_query() {
+				const program = frappe.query_report.get_filter_value("program");
+				return program ? { filters: { program } } : {};
+			},
+		},
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			description: __("Empty: the start of the academic year"),
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+		},
+	],
+};

@@ -1,0 +1,122 @@
+"""Jeopardy Burden: each member's cover, standby credit, exposure, fair share and deviation in a pool.
+
+Staff see every member of a pool they may read (User Permissions on Residency Program apply). A clinician
+sees only their own row; the pool's distribution reaches them anonymised, as percentiles and Gini in the
+summary and the chart, never with anybody's name (DOMAIN.md, "Transparency for members").
+"""
+
+from dataclasses import asdict
+
+import frappe
+from frappe import _
+
+from collective_cover.api.cover import member_pool
+from collective_cover.cover.permissions import is_staff
+from collective_cover.engine.fairness import PoolFairness
+from collective_cover.reports.ledger import member_totals
+from collective_cover.reports.scope import report_window
+from collective_cover.reports.standing import MemberStanding, load_pool_people, pool_standing
+
+PERCENTILES = (10, 25, 50, 75, 90)
+
+
+class PoolRequiredError(frappe.ValidationError):
+	pass
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	if not filters.pool:
+		frappe.throw(
+			_("Choose a jeopardy pool: fair shares are measured within one pool."),
+			PoolRequiredError,
+			title=_("Pool required"),
+		)
+	pool_doc, viewer = member_pool(filters.pool)  # refuses pools the user may not read, and non-members
+	window = report_window(filters)
+	standings, fairness = pool_standing(
+		load_pool_people(pool_doc, window), member_totals(pool_doc.name, *window), window
+	)
+	if is_staff():
+		rows = [s for s in standings if not filters.role or s.role == filters.role]
+		chart = deviation_chart(rows)
+	else:
+		rows = [s for s in standings if s.clinician == viewer]
+		chart = distribution_chart(fairness, rows)
+	data = [{**asdict(s), "burden": s.burden} for s in rows]
+	return get_columns(), data, None, chart, get_summary(fairness)
+
+
+def get_columns() -> list[dict]:
+	def units(fieldname, label):
+		return {"fieldname": fieldname, "label": label, "fieldtype": "Float", "precision": 2, "width": 120}
+
+	return [
+		{"fieldname": "clinician", "label": _("Clinician"), "fieldtype": "Link", "options": "Clinician", "width": 120},
+		{"fieldname": "full_name", "label": _("Name"), "fieldtype": "Data", "width": 180},
+		{"fieldname": "role", "label": _("Role"), "fieldtype": "Data", "width": 90},
+		units("covered", _("Units Covered")),
+		{"fieldname": "activations", "label": _("Activations"), "fieldtype": "Int", "width": 100},
+		units("standby", _("Standby Credit")),
+		units("burden", _("Burden")),
+		units("exposure", _("Exposure (FTE-days)")),
+		units("fair_share", _("Fair Share")),
+		units("deviation", _("Deviation")),
+	]  # fmt: skip
+
+
+def percentile_label(q: int) -> str:
+	return _("Median") if q == 50 else _("P{0}").format(q)
+
+
+def deviation_chart(rows: list[MemberStanding]) -> dict:
+	return {
+		"data": {
+			"labels": [s.full_name for s in rows],
+			"datasets": [
+				{"name": _("Deviation from fair share"), "values": [round(s.deviation, 2) for s in rows]}
+			],
+		},
+		"type": "bar",
+	}
+
+
+def distribution_chart(fairness: PoolFairness, mine: list[MemberStanding]) -> dict:
+	"""The pool's deviations as percentiles, nobody named, with the viewer's own deviation across them."""
+	datasets = [
+		{
+			"name": _("Pool"),
+			"chartType": "bar",
+			"values": [round(v, 2) for v in fairness.percentiles(PERCENTILES).values()],
+		}
+	]
+	if mine:
+		datasets.append(
+			{
+				"name": _("You"),
+				"chartType": "line",
+				"values": [round(mine[0].deviation, 2)] * len(PERCENTILES),
+			}
+		)
+	return {
+		"data": {"labels": [percentile_label(q) for q in PERCENTILES], "datasets": datasets},
+		"type": "axis-mixed",
+	}
+
+
+def get_summary(fairness: PoolFairness) -> list[dict]:
+	"""The pool's figures: anonymous, so every viewer gets the same summary."""
+	return [
+		{"label": _("Members"), "value": len(fairness.deviation), "datatype": "Int"},
+		{"label": _("Load (units)"), "value": round(fairness.load, 2), "datatype": "Float"},
+		{"label": _("Gini of Burden Rate"), "value": round(fairness.gini, 3), "datatype": "Float"},
+		{"label": _("Max |Deviation|"), "value": round(fairness.max_abs_deviation, 2), "datatype": "Float"},
+		*(
+			{
+				"label": _("Deviation {0}").format(percentile_label(q)),
+				"value": round(v, 2),
+				"datatype": "Float",
+			}
+			for q, v in fairness.percentiles(PERCENTILES).items()
+		),
+	]

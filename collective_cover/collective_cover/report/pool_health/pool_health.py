@@ -1,0 +1,156 @@
+"""Pool Health: per pool and block (DOMAIN.md: block_days long, counted from the start of each
+fairness window), how often the pool was activated, how evenly, who reached a cap, and whether the
+block was resilient: whether its covers could still have been given within the per-block caps with any
+single member removed (engine/resilience.py defines it precisely).
+
+"Last complete block" in the summary is the latest block that ended before today.
+"""
+
+from datetime import date, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import getdate
+
+from collective_cover.cover.records import block_start, engine_pool, fairness_window
+from collective_cover.engine.fairness import pool_fairness
+from collective_cover.engine.model import Caps
+from collective_cover.engine.resilience import block_resilience
+from collective_cover.reports.ledger import MemberTotals, block_cover_units, block_totals
+from collective_cover.reports.scope import readable_pools, report_window
+from collective_cover.reports.standing import load_pool_people
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	start, end = report_window(filters)
+	data = []
+	for pool in readable_pools(filters):
+		data.extend(pool_rows(frappe.get_doc("Jeopardy Pool", pool), start, end))
+	last_blocks = last_complete_blocks(data)
+	return get_columns(), data, None, get_chart(last_blocks), get_summary(last_blocks)
+
+
+def pool_blocks(start: date, end: date, block_days: int) -> list[tuple[date, date]]:
+	"""The blocks overlapping [start, end] that have begun: each fairness window is cut into blocks of
+	`block_days` from its start, the last one ending with the window, as the caps count them."""
+	blocks, day = [], start
+	while day <= min(end, getdate()):
+		window_start, window_end = fairness_window(day)
+		first = block_start(window_start, block_days, day)
+		last = min(first + timedelta(days=block_days - 1), window_end)
+		blocks.append((first, last))
+		day = last + timedelta(days=1)
+	return blocks
+
+
+def pool_rows(pool_doc, start: date, end: date) -> list[dict]:
+	"""One row per block, from four queries for the whole range."""
+	blocks = pool_blocks(start, end, engine_pool(pool_doc).caps.block_days)
+	if not blocks:
+		return []
+	people = load_pool_people(pool_doc, (blocks[0][0], blocks[-1][1]))
+	totals, covers = block_totals(pool_doc.name, blocks), block_cover_units(pool_doc.name, blocks)
+	rows = []
+	for index, (first, last) in enumerate(blocks):
+		exposures = people.exposures((first, last))
+		members = {m: totals.get(index, {}).get(m) or MemberTotals() for m in exposures}
+		available = sum(1 for e in exposures.values() if e > 0)
+		# Full-time members equivalent: FTE-days over the block's days so far.
+		days_so_far = (min(last, getdate()) - first).days + 1
+		full_time = sum(exposures.values()) / days_so_far
+		activations = sum(t.activations for t in members.values())
+		resilience = block_resilience(covers.get(index, []), available, people.pool.caps)
+		rows.append(
+			{
+				"pool": pool_doc.name,
+				"block_start": first,
+				"block_end": last,
+				"members": available,
+				"activations": activations,
+				"units": sum(t.covered for t in members.values()),
+				"activation_rate": activations / full_time if full_time else 0.0,
+				"gini": pool_fairness({m: t.burden for m, t in members.items()}, exposures).gini,
+				"at_cap": sum(1 for t in members.values() if at_cap(t, people.pool.caps)),
+				"needed": resilience.needed,
+				"spare": resilience.spare,
+				"resilient": int(resilience.resilient),
+			}
+		)
+	return rows
+
+
+def at_cap(totals: MemberTotals, caps: Caps) -> bool:
+	"""Reached a per-block cap: no further activation (or unit) would be allowed this block."""
+	return (
+		caps.max_activations_per_block is not None and totals.activations >= caps.max_activations_per_block
+	) or (caps.max_units_per_block is not None and totals.covered >= caps.max_units_per_block)
+
+
+def last_complete_blocks(rows: list[dict]) -> list[dict]:
+	"""Each pool's latest block that ended before today."""
+	latest = {}
+	for row in rows:
+		if row["block_end"] < getdate():
+			latest[row["pool"]] = row
+	return list(latest.values())
+
+
+def get_columns() -> list[dict]:
+	def count(fieldname, label, width=100):
+		return {"fieldname": fieldname, "label": label, "fieldtype": "Int", "width": width}
+
+	return [
+		{"fieldname": "pool", "label": _("Jeopardy Pool"), "fieldtype": "Link", "options": "Jeopardy Pool", "width": 180},
+		{"fieldname": "block_start", "label": _("Block Start"), "fieldtype": "Date", "width": 110},
+		{"fieldname": "block_end", "label": _("Block End"), "fieldtype": "Date", "width": 110},
+		count("members", _("Members Available"), 140),
+		count("activations", _("Activations")),
+		{"fieldname": "units", "label": _("Units Covered"), "fieldtype": "Float", "precision": 2, "width": 110},
+		{"fieldname": "activation_rate", "label": _("Activations per FTE"), "fieldtype": "Float", "precision": 2, "width": 150},
+		{"fieldname": "gini", "label": _("Gini of Burden Rate"), "fieldtype": "Float", "precision": 3, "width": 150},
+		count("at_cap", _("Members at Cap"), 130),
+		count("needed", _("Members Needed"), 130),
+		count("spare", _("Spare Members"), 120),
+		{"fieldname": "resilient", "label": _("Resilient"), "fieldtype": "Check", "width": 90},
+	]  # fmt: skip
+
+
+def get_chart(last_blocks: list[dict]) -> dict:
+	# A block whose covers no number of members could carry within the caps has no "needed"; its row
+	# says so, and the chart leaves it out rather than draw a number that is not one.
+	shown = [row for row in last_blocks if row["needed"] is not None]
+	return {
+		"data": {
+			"labels": [row["pool"] for row in shown],
+			"datasets": [
+				{"name": _("Members available"), "values": [row["members"] for row in shown]},
+				{"name": _("Members needed"), "values": [row["needed"] for row in shown]},
+			],
+		},
+		"type": "bar",
+	}
+
+
+def get_summary(last_blocks: list[dict]) -> list[dict]:
+	resilient = sum(row["resilient"] for row in last_blocks)
+	return [
+		{"label": _("Pools"), "value": len(last_blocks), "datatype": "Int"},
+		{
+			"label": _("Resilient in Last Complete Block"),
+			"value": resilient,
+			"datatype": "Int",
+			"indicator": "Green",
+		},
+		{
+			"label": _("Not Resilient in Last Complete Block"),
+			"value": len(last_blocks) - resilient,
+			"datatype": "Int",
+			"indicator": "Red",
+		},
+		{
+			"label": _("Members at Cap in Last Complete Block"),
+			"value": sum(row["at_cap"] for row in last_blocks),
+			"datatype": "Int",
+		},
+	]

@@ -1,0 +1,55 @@
+"""What a report covers: its window, and the pools and programmes the session user may read.
+
+Pools and programmes are listed with `frappe.get_list`, so role permissions and User Permissions on
+Residency Program narrow every report exactly as they narrow Desk's lists.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, today
+
+from collective_cover.cover.records import fairness_window
+
+
+class ReportWindowError(frappe.ValidationError):
+	pass
+
+
+def report_window(filters) -> tuple[date, date]:
+	"""The report's inclusive dates: From Date (default: start of the academic year) to To Date (today)."""
+	start = getdate(filters.get("from_date") or fairness_window()[0])
+	end = getdate(filters.get("to_date") or today())
+	if end < start:
+		frappe.throw(
+			_("To Date {0} is before From Date {1}.").format(end, start), ReportWindowError, title=_("Dates")
+		)
+	return start, end
+
+
+def day_start(day: date) -> datetime:
+	return datetime.combine(day, time())
+
+
+def day_after(day: date) -> datetime:
+	"""The first moment after `day`: stored datetimes of the day are strictly before it."""
+	return day_start(day + timedelta(days=1))
+
+
+def readable_pools(filters) -> list[str]:
+	"""The pools the session user may read, narrowed by the Programme and Pool filters."""
+	conditions = {}
+	if filters.get("program"):
+		conditions["program"] = filters.program
+	if filters.get("pool"):
+		conditions["name"] = filters.pool
+	return frappe.get_list("Jeopardy Pool", filters=conditions, pluck="name", order_by="name asc")
+
+
+def readable_programs(filters) -> list[str]:
+	"""The programmes the session user may read, narrowed by the Programme filter."""
+	conditions = {"name": filters.program} if filters.get("program") else {}
+	return frappe.get_list("Residency Program", filters=conditions, pluck="name", order_by="name asc")
