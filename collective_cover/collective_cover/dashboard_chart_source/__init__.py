@@ -1,0 +1,21 @@
+"""Shared by the app's dashboard chart sources: who may read them and which programmes they cover.
+
+The sources are not wrapped in Frappe's `cache_source`: it caches one result per chart for every
+user, and each user's figures here are limited to their own programmes.
+"""
+
+import frappe
+from frappe import _
+
+from collective_cover.cover.permissions import STAFF_ROLES
+
+
+def readable_programs(filters) -> list[str]:
+	"""Staff only; the programmes the user's User Permissions allow, narrowed by a programme filter."""
+	# Not frappe.only_for, which lets everybody through while tests run.
+	if frappe.session.user != "Administrator" and not set(STAFF_ROLES) & set(frappe.get_roles()):
+		raise frappe.PermissionError(_("Only coordinators and programme directors can read this chart."))
+	program = frappe.parse_json(filters or "{}").get("program")
+	return frappe.get_list(
+		"Residency Program", filters={"name": program} if program else None, pluck="name"
+	) or [""]

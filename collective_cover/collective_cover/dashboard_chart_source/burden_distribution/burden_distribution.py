@@ -1,0 +1,46 @@
+"""Cover units each member has covered this academic year, largest first. It names people, so only
+coordinators, directors and system managers may read it (members get the anonymised pool view)."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Coalesce, Sum
+from frappe.utils import add_days
+
+from collective_cover.collective_cover.dashboard_chart_source import readable_programs
+from collective_cover.cover.records import fairness_window
+from collective_cover.engine.model import EntryKind
+
+
+@frappe.whitelist()
+def get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
+	programs = readable_programs(filters)
+	filters = frappe.parse_json(filters or "{}")
+	window_start, window_end = fairness_window()
+
+	led = frappe.qb.DocType("Cover Ledger Entry")
+	clinician = frappe.qb.DocType("Clinician")
+	units = Sum(led.units)
+	# Reversals count against the kind they reverse, as in the ranking's burden.
+	query = (
+		frappe.qb.from_(led)
+		.join(clinician)
+		.on(clinician.name == led.clinician)
+		.select(clinician.full_name, units.as_("units"))
+		.where(
+			led.program.isin(programs)
+			& (Coalesce(led.reversed_type, led.entry_type) == EntryKind.COVER.value)
+			& (led.posting_datetime >= window_start)
+			& (led.posting_datetime < add_days(window_end, 1))
+		)
+		.groupby(led.clinician, clinician.full_name)
+		.having(units != 0)
+		.orderby(units, order=frappe.qb.desc)
+		.orderby(clinician.full_name)
+	)
+	if filters.get("pool"):
+		query = query.where(led.pool == filters.get("pool"))
+	rows = query.run(as_dict=True)
+	return {
+		"labels": [row.full_name for row in rows],
+		"datasets": [{"name": _("Units covered"), "values": [round(float(row.units), 2) for row in rows]}],
+	}
