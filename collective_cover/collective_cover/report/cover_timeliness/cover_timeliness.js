@@ -31,5 +31,11 @@ frappe.query_reports["Cover Timeliness"] = {
 			fieldtype: "Date",
 			default: frappe.datetime.get_today(),
 		},
+		{
+			fieldname: "role",
+			label: __("Requester's Role"),
+			fieldtype: "Select",
+			options: ["", "Resident", "Fellow", "Faculty", "APP", "Nurse"],
+		},
 	],
 };

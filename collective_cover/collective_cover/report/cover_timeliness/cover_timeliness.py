@@ -23,7 +23,7 @@ ASSIGNED = ("Assigned", "Assigned from overflow", "Coordinator override")
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	pools = readable_pools(filters)
-	counts, durations = load_requests(pools, *report_window(filters)) if pools else ([], {})
+	counts, durations = load_requests(pools, *report_window(filters), filters.role) if pools else ([], {})
 	data = [
 		{
 			"pool": row.pool,
@@ -40,9 +40,10 @@ def execute(filters=None):
 	return get_columns(), data, None, get_chart(counts), get_summary(counts, durations)
 
 
-def load_requests(pools: list[str], start, end):
+def load_requests(pools: list[str], start, end, requester_role: str | None = None):
 	"""Counts per pool and month in one GROUP BY; seconds to cover of each covered request, sorted, for
-	the percentiles (which MariaDB has only as window functions)."""
+	the percentiles (which MariaDB has only as window functions). `requester_role` keeps the requests
+	filed by residents, say, or by faculty."""
 	req = frappe.qb.DocType("Cover Request")
 	month = DateFormat(req.submitted_at, "%Y-%m")
 	filed = (
@@ -56,6 +57,11 @@ def load_requests(pools: list[str], start, end):
 		.orderby(req.pool)
 		.orderby(month)
 	)
+	if requester_role:
+		clinician = frappe.qb.DocType("Clinician")
+		filed = (
+			filed.join(clinician).on(clinician.name == req.requester).where(clinician.role == requester_role)
+		)
 
 	def how_many(condition):
 		return Sum(Case().when(condition, 1).else_(0))

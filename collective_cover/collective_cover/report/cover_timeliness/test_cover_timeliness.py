@@ -68,6 +68,14 @@ class TestCoverTimeliness(FrappeTestCase):
 	def month(self, day) -> str:
 		return day.strftime("%Y-%m")
 
+	def test_the_role_filter_keeps_requests_filed_by_that_role(self):
+		frappe.set_user(make_user("timely-coord@cc-test.example", roles=("Cover Coordinator",)))
+		every = execute({**self.filters, "program": make_program()})[1]
+		residents = execute({**self.filters, "program": make_program(), "role": "Resident"})[1]
+		faculty = execute({**self.filters, "program": make_program(), "role": "Faculty"})[1]
+		self.assertEqual(residents, every)
+		self.assertEqual(faculty, [])
+
 	def test_counts_shares_and_times_to_cover_per_pool_and_month(self):
 		frappe.set_user(make_user("timely-coord@cc-test.example", roles=("Cover Coordinator",)))
 		_columns, data, _message, chart, summary = execute({**self.filters, "program": make_program()})

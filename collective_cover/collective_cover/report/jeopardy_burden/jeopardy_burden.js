@@ -4,11 +4,21 @@
 frappe.query_reports["Jeopardy Burden"] = {
 	filters: [
 		{
+			fieldname: "program",
+			label: __("Program"),
+			fieldtype: "Link",
+			options: "Residency Program",
+		},
+		{
 			fieldname: "pool",
 			label: __("Jeopardy Pool"),
 			fieldtype: "Link",
 			options: "Jeopardy Pool",
 			reqd: 1,
+			get_query() {
+				const program = frappe.query_report.get_filter_value("program");
+				return { filters: program ? { program } : {} };
+			},
 		},
 		{
 			fieldname: "from_date",

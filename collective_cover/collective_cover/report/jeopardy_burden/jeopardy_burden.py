@@ -20,6 +20,10 @@ from collective_cover.reports.standing import MemberStanding, load_pool_people, 
 PERCENTILES = (10, 25, 50, 75, 90)
 
 
+class PoolOutsideProgramError(frappe.ValidationError):
+	pass
+
+
 class PoolRequiredError(frappe.ValidationError):
 	pass
 
@@ -33,6 +37,14 @@ def execute(filters=None):
 			title=_("Pool required"),
 		)
 	pool_doc, viewer = member_pool(filters.pool)  # refuses pools the user may not read, and non-members
+	if filters.program and pool_doc.program != filters.program:
+		frappe.throw(
+			_("Pool {0} belongs to {1}, not to {2}.").format(
+				pool_doc.name, pool_doc.program, filters.program
+			),
+			PoolOutsideProgramError,
+			title=_("Pool and programme"),
+		)
 	window = report_window(filters)
 	standings, fairness = pool_standing(
 		load_pool_people(pool_doc, window), member_totals(pool_doc.name, *window), window

@@ -6,7 +6,10 @@ from frappe.desk.query_report import run
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate
 
-from collective_cover.collective_cover.report.jeopardy_burden.jeopardy_burden import execute
+from collective_cover.collective_cover.report.jeopardy_burden.jeopardy_burden import (
+	PoolOutsideProgramError,
+	execute,
+)
 from collective_cover.cover.records import fairness_window
 from collective_cover.engine.model import EntryKind
 from collective_cover.tests.factories import make_clinician, make_program, make_user, user_of
@@ -138,6 +141,12 @@ class TestJeopardyBurden(FrappeTestCase):
 		self.assertEqual(self.figures(data), [(self.eve, 0.0, 0, 0.0, 0.0, 5.0, 1.0, -1.0)])
 		self.assertEqual(chart["data"]["labels"], ["Burden Eve"])
 		self.assertPoolSummary(summary)
+
+	def test_the_programme_filter_must_match_the_pool(self):
+		_columns, data, _chart, _summary = self.run_report(program=make_program())
+		self.assertEqual(len(data), len(self.run_report()[1]))
+		with self.assertRaises(PoolOutsideProgramError):
+			self.run_report(program=make_program("Another Residency"))
 
 	def test_a_coordinator_limited_to_another_programme_sees_none_of_this_one(self):
 		coordinator = make_user("burden-surgery-coord@cc-test.example", roles=("Cover Coordinator",))
