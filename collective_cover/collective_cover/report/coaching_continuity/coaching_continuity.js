@@ -31,6 +31,16 @@ frappe.query_reports["Coaching Continuity"] = {
 			fieldtype: "Select",
 			options: ["", "On pace", "Behind", "Overdue"],
 		},
+		{
+			fieldname: "from_date",
+			label: __("Ran From"),
+			fieldtype: "Date",
+		},
+		{
+			fieldname: "to_date",
+			label: __("Ran To"),
+			fieldtype: "Date",
+		},
 	],
 	// Coaches with their pairings beneath them.
 	tree: true,

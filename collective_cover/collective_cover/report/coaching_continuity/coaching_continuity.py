@@ -33,9 +33,18 @@ PAIRING_FIELDS = (
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	conditions = {key: filters[key] for key in ("program", "coach", "status", "pace") if filters.get(key)}
+	# A date range keeps the pairings that ran during it.
+	if filters.to_date:
+		conditions["start_date"] = ("<=", filters.to_date)
+	ran_until = (
+		[["planned_end", "is", "not set"], ["planned_end", ">=", filters.from_date]]
+		if filters.from_date
+		else None
+	)
 	pairings = frappe.get_list(
 		"Coach Pairing",
 		filters=conditions,
+		or_filters=ran_until,
 		fields=PAIRING_FIELDS,
 		order_by="coach_name asc, coach asc, resident_name asc",
 	)

@@ -73,6 +73,15 @@ class TestCoachingContinuity(CoachingTestCase):
 		self.assertEqual(summary, [1, 1, 0, 1])
 		self.assertEqual(self.rows(status="Ended")[0], [])
 
+	def test_a_date_range_keeps_the_pairings_that_ran_during_it(self):
+		before_ada = getdate() - timedelta(days=100)
+		rows, _summary = self.rows(from_date=before_ada - timedelta(days=10), to_date=before_ada)
+		self.assertEqual([(row[0], row[1]) for row in rows], [(0, "Coach Yara"), (1, "Coaching Ben")])
+		frappe.db.set_value(
+			"Coach Pairing", self.ben_yara.name, "planned_end", before_ada - timedelta(days=20)
+		)
+		self.assertEqual(self.rows(from_date=before_ada - timedelta(days=10), to_date=before_ada)[0], [])
+
 	def test_a_coordinator_limited_to_another_programme_sees_no_pairing(self):
 		coordinator = make_user("continuity-coord@cc-test.example", roles=("Cover Coordinator",))
 		restrict_to_program(coordinator, make_program("Test Surgery Residency"))

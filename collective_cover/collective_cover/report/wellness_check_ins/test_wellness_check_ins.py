@@ -60,8 +60,8 @@ class TestWellnessCheckIns(FrappeTestCase):
 		frappe.set_user("Administrator")
 		frappe.db.rollback(save_point="wellness_check_ins_test")
 
-	def rows(self):
-		_columns, data, _message, _chart, summary = execute({})
+	def rows(self, **filters):
+		_columns, data, _message, _chart, summary = execute(filters)
 		fields = ("clinician", "full_name", "program", "call_outs", "coordinators", "open")
 		return [tuple(row[f] for f in fields) for row in data], [card["value"] for card in summary]
 
@@ -80,6 +80,11 @@ class TestWellnessCheckIns(FrappeTestCase):
 		frappe.set_user(self.surgery_coordinator)
 		rows, _summary = self.rows()
 		self.assertEqual([(row[0], row[3]) for row in rows], [(self.sam, 3)])
+
+	def test_the_role_filter_keeps_that_roles_prompts(self):
+		frappe.set_user(self.coordinator)
+		self.assertEqual(self.rows(role="Resident"), self.rows())
+		self.assertEqual(self.rows(role="Faculty")[0], [])
 
 	def test_clinicians_never_see_it(self):
 		for clinician in (self.ada, self.ben):

@@ -21,5 +21,11 @@ frappe.query_reports["Wellness Check-ins"] = {
 			fieldtype: "Date",
 			default: frappe.datetime.get_today(),
 		},
+		{
+			fieldname: "role",
+			label: __("Role"),
+			fieldtype: "Select",
+			options: ["", "Resident", "Fellow", "Faculty", "APP", "Nurse"],
+		},
 	],
 };

@@ -19,12 +19,12 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	programs = readable_programs(filters)
 	window_days = frappe.get_cached_doc("Collective Cover Settings").checkin_window_days or 60
-	prompts = load_prompts(programs, *report_window(filters), window_days) if programs else []
+	prompts = load_prompts(programs, *report_window(filters), window_days, filters.role) if programs else []
 	return get_columns(window_days), prompts, None, None, get_summary(prompts)
 
 
-def load_prompts(programs: list[str], start, end, window_days: int) -> list[dict]:
-	"""One row per clinician and day prompted, in one query."""
+def load_prompts(programs: list[str], start, end, window_days: int, role: str | None = None) -> list[dict]:
+	"""One row per clinician and day prompted, in one query; `role` keeps residents', say."""
 	todo = frappe.qb.DocType("ToDo")
 	clin = frappe.qb.DocType("Clinician")
 	req = frappe.qb.DocType("Cover Request")
@@ -56,6 +56,7 @@ def load_prompts(programs: list[str], start, end, window_days: int) -> list[dict
 			& todo.reference_type.isnull()
 			& (todo.creation >= day_start(start))
 			& (todo.creation < day_after(end))
+			& ((clin.role == role) if role else (clin.name.isnotnull()))
 		)
 		.groupby(clin.name, prompted_on)
 		.orderby(prompted_on, order=frappe.qb.desc)
