@@ -13,9 +13,11 @@ from collective_cover.cover.records import (
 	engine_pool,
 	fairness_window,
 	load_candidates,
+	naive,
 	site_tz,
 )
 from collective_cover.engine.fairness import deviations
+from collective_cover.engine.model import Unavailability
 from collective_cover.engine.planner import plan_rota
 
 MAX_PLAN_DAYS = 366
@@ -38,6 +40,7 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 	now = aware(now_datetime())
 	span = (datetime.combine(start, time(), site_tz()), datetime.combine(end, time(23, 59), site_tz()))
 	candidates = load_candidates(pool_doc, pool, span, now)
+	called_out = load_call_outs([c.member.id for c in candidates], span)
 	carried = deviations(
 		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
 	)
@@ -50,7 +53,7 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 		start,
 		end,
 		tz=site_tz(),
-		unavailability={c.member.id: c.unavailability for c in candidates},
+		unavailability={c.member.id: c.unavailability + called_out.get(c.member.id, ()) for c in candidates},
 		carried_deviation=carried,
 		expected_units_per_day=covered / elapsed_days,
 		block_anchor=window_start,
@@ -74,3 +77,29 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 		"optimal": plan.optimal,
 		"max_abs_deviation": round(plan.max_abs_deviation, 2),
 	}
+
+
+def load_call_outs(
+	members: list[str], span: tuple[datetime, datetime]
+) -> dict[str, tuple[Unavailability, ...]]:
+	"""Members' own filed requests in the span, as unavailability: somebody who called out sick for a
+	day is not that day's first back-up."""
+	request = frappe.qb.DocType("Cover Request")
+	rows = (
+		frappe.qb.from_(request)
+		.select(request.requester, request.starts_at, request.ends_at)
+		.where(
+			request.requester.isin(members or [""])
+			& (request.docstatus == 1)
+			& (request.status != "Cancelled")
+			& (request.ends_at > naive(span[0]))
+			& (request.starts_at < naive(span[1]))
+		)
+	).run(as_dict=True)
+	called_out = {}
+	for row in rows:
+		# The whole local days the request touches, so the planner's whole-day rule applies.
+		first = datetime.combine(aware(row.starts_at).astimezone(site_tz()).date(), time(), site_tz())
+		last = datetime.combine(aware(row.ends_at).astimezone(site_tz()).date(), time(23, 59), site_tz())
+		called_out.setdefault(row.requester, []).append(Unavailability(first, last, kind="Called out"))
+	return {member: tuple(spans) for member, spans in called_out.items()}

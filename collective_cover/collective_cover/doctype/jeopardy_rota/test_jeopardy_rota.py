@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, getdate
+from frappe.utils import add_days, getdate, now_datetime
 
 from collective_cover.cover.rota import RotaRangeError
-from collective_cover.tests.factories import make_clinician, make_pool, make_program, user_of
+from collective_cover.tests.factories import make_clinician, make_pool, make_program, make_request, user_of
 
 
 class TestPlanRota(FrappeTestCase):
@@ -68,6 +68,26 @@ class TestPlanRota(FrappeTestCase):
 		counts = Counter(r.clinician for r in rows)
 		self.assertEqual(set(counts), set(self.members))
 		self.assertLessEqual(max(counts.values()) - min(counts.values()), 1)
+
+	def test_nobody_is_first_back_up_on_a_day_they_called_out_for(self):
+		caller, day = self.members[2], add_days(self.start, 2)
+		for away in self.members[:2]:  # the caller would be the only one left that day
+			frappe.get_doc(
+				{
+					"doctype": "Clinician Unavailability",
+					"clinician": away,
+					"kind": "Vacation",
+					"from_datetime": datetime.combine(day, time()),
+					"to_datetime": datetime.combine(day, time(23, 59)),
+				}
+			).insert(ignore_permissions=True)
+		# A 12-hour day duty from 07:00 that day, which the caller has called out for.
+		start = datetime.combine(day, time(7))
+		make_request(caller, self.pool, hours_from_now=(start - now_datetime()).total_seconds() / 3600)
+		self.plan()
+		on_that_day = next(r for r in self.rota() if r.rota_date == day)
+		self.assertIsNone(on_that_day.clinician)
+		self.assertIn("unavailable", on_that_day.explanation)
 
 	def test_planning_again_replaces_the_days_it_covers(self):
 		self.plan()
