@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import frappe
 from frappe import _
@@ -10,20 +10,16 @@ from frappe.utils import format_datetime, get_url, getdate
 
 from collective_cover.coaching.schedule import clinic_half_days
 from collective_cover.cover.notify import deliver, enqueue, users_of
-from collective_cover.cover.records import aware, fairness_window, naive, site_tz
+from collective_cover.cover.records import fairness_window, load_unavailability, naive, site_tz
 from collective_cover.engine.clinic import shared_half_days
 from collective_cover.engine.meetings import propose_meetings
 
 PLANNED = ("Proposed", "Confirmed", "Held")
 
 
-def busy_intervals(clinicians: list[str]) -> list[tuple[datetime, datetime]]:
-	away = frappe.get_all(
-		"Clinician Unavailability",
-		filters={"clinician": ("in", clinicians)},
-		fields=["from_datetime", "to_datetime"],
-	)
-	return [(aware(row.from_datetime), aware(row.to_datetime)) for row in away]
+def busy_intervals(clinicians: list[str], since: datetime) -> list[tuple[datetime, datetime]]:
+	away = load_unavailability(clinicians, since)
+	return [(period.start, period.end) for periods in away.values() for period in periods]
 
 
 def propose_for_pairing(pairing_doc) -> list[str]:
@@ -49,7 +45,7 @@ def propose_for_pairing(pairing_doc) -> list[str]:
 		pairing_doc.meetings_required or 0,
 		year,
 		planned,
-		busy_intervals(people),
+		busy_intervals(people, datetime.combine(today, time())),
 		site_tz(),
 		today,
 	)

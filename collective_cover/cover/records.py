@@ -228,6 +228,26 @@ def load_clinic_half_days_lost(members: list[str], window_start: datetime) -> di
 	return {row.clinician: int(row.lost) for row in rows}
 
 
+def load_unavailability(
+	clinicians: list[str], since: datetime, until: datetime | None = None
+) -> defaultdict[str, list[Unavailability]]:
+	"""Each clinician's unavailability that ends after `since` (and starts before `until`), one query."""
+	away = frappe.qb.DocType("Clinician Unavailability")
+	overlapping = away.clinician.isin(clinicians or [""]) & (away.to_datetime > since)
+	if until:
+		overlapping &= away.from_datetime < until
+	absences = defaultdict(list)
+	for row in (
+		frappe.qb.from_(away)
+		.select(away.clinician, away.from_datetime, away.to_datetime, away.kind)
+		.where(overlapping)
+	).run(as_dict=True):
+		absences[row.clinician].append(
+			Unavailability(aware(row.from_datetime), aware(row.to_datetime), kind=row.kind)
+		)
+	return absences
+
+
 def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: datetime | None = None):
 	"""Every member of the pool as an engine Candidate, with schedules around `span` (aware datetimes)."""
 	now = now or aware(now_datetime())
@@ -270,17 +290,8 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 		else:
 			schedules[row.clinician].append(engine_duty(row))
 
-	away = frappe.qb.DocType("Clinician Unavailability")
-	absences = defaultdict(list)
 	window_lo = datetime.combine(window[0], datetime.min.time())
-	for row in (
-		frappe.qb.from_(away)
-		.select(away.clinician, away.from_datetime, away.to_datetime, away.kind)
-		.where(away.clinician.isin(ids) & (away.to_datetime > min(lo, window_lo)))
-	).run(as_dict=True):
-		absences[row.clinician].append(
-			Unavailability(aware(row.from_datetime), aware(row.to_datetime), kind=row.kind)
-		)
+	absences = load_unavailability(ids, min(lo, window_lo))
 
 	burden = load_burden(pool.name, ids, naive(now), window[0], pool.caps.block_days)
 	lost = load_clinic_half_days_lost(ids, window_lo)

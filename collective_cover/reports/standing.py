@@ -6,7 +6,6 @@ fixed number of queries and pairs them with ledger totals SQL has already aggreg
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -14,7 +13,7 @@ from datetime import date
 import frappe
 from frappe.utils import getdate
 
-from collective_cover.cover.records import aware, engine_pool, level_number, site_tz
+from collective_cover.cover.records import engine_pool, level_number, load_unavailability, site_tz
 from collective_cover.engine.fairness import PoolFairness, exposure, pool_fairness
 from collective_cover.engine.model import Member, Pool, Role, Unavailability
 from collective_cover.reports.ledger import MemberTotals
@@ -52,20 +51,7 @@ def load_pool_people(pool_doc, window: tuple[date, date]) -> PoolPeople:
 		.select(clin.name, clin.full_name, clin.role, clin.training_level, clin.fte, clin.program)
 		.where(clin.name.isin(ids or [""]))
 	).run(as_dict=True)
-	away = frappe.qb.DocType("Clinician Unavailability")
-	unavailability = defaultdict(list)
-	for row in (
-		frappe.qb.from_(away)
-		.select(away.clinician, away.from_datetime, away.to_datetime, away.kind)
-		.where(
-			away.clinician.isin(ids or [""])
-			& (away.to_datetime >= day_start(window[0]))
-			& (away.from_datetime < day_after(window[1]))
-		)
-	).run(as_dict=True):
-		unavailability[row.clinician].append(
-			Unavailability(aware(row.from_datetime), aware(row.to_datetime), kind=row.kind)
-		)
+	unavailability = load_unavailability(ids, day_start(window[0]), day_after(window[1]))
 	return PoolPeople(
 		pool=pool,
 		members={
