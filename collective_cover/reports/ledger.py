@@ -38,14 +38,15 @@ class MemberTotals:
 		return cls(float(row.covered or 0), int(row.activations or 0), float(row.standby or 0))
 
 
-def _kind(led):
+def entry_kind(led):
+	"""SQL: the kind a row counts as; a reversal counts against the kind it reverses."""
 	return Coalesce(led.reversed_type, led.entry_type)
 
 
 def _totals_query(led, start: date, end: date):
 	"""Units covered, activations and standby credit per clinician for rows dated in [start, end]."""
-	cover = _kind(led) == EntryKind.COVER.value
-	standby = _kind(led) == EntryKind.STANDBY.value
+	cover = entry_kind(led) == EntryKind.COVER.value
+	standby = entry_kind(led) == EntryKind.STANDBY.value
 	# A reversal of a cover takes its activation back.
 	activation = Case().when(led.units < 0, -1).else_(1)
 	return (
@@ -98,7 +99,7 @@ def block_cover_units(pool: str, blocks: Sequence[tuple[date, date]]) -> dict[in
 		.select(block.as_("block_no"), units.as_("units"))
 		.where(
 			(led.pool == pool)
-			& (_kind(led) == EntryKind.COVER.value)
+			& (entry_kind(led) == EntryKind.COVER.value)
 			& (led.posting_datetime >= day_start(blocks[0][0]))
 			& (led.posting_datetime < day_after(blocks[-1][1]))
 		)

@@ -7,15 +7,13 @@ user, and each user's figures here are limited to their own programmes.
 import frappe
 from frappe import _
 
-from collective_cover.cover.permissions import STAFF_ROLES
+from collective_cover.cover.permissions import is_staff
+from collective_cover.reports import scope
 
 
 def readable_programs(filters) -> list[str]:
 	"""Staff only; the programmes the user's User Permissions allow, narrowed by a programme filter."""
 	# Not frappe.only_for, which lets everybody through while tests run.
-	if frappe.session.user != "Administrator" and not set(STAFF_ROLES) & set(frappe.get_roles()):
+	if not is_staff():
 		raise frappe.PermissionError(_("Only coordinators and programme directors can read this chart."))
-	program = frappe.parse_json(filters or "{}").get("program")
-	return frappe.get_list(
-		"Residency Program", filters={"name": program} if program else None, pluck="name"
-	) or [""]
+	return scope.readable_programs(frappe._dict(frappe.parse_json(filters or "{}"))) or [""]

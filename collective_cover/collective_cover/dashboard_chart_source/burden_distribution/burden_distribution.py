@@ -3,12 +3,13 @@ coordinators, directors and system managers may read it (members get the anonymi
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce, Sum
-from frappe.utils import add_days
+from frappe.query_builder.functions import Sum
 
 from collective_cover.collective_cover.dashboard_chart_source import readable_programs
 from collective_cover.cover.records import fairness_window
 from collective_cover.engine.model import EntryKind
+from collective_cover.reports.ledger import entry_kind
+from collective_cover.reports.scope import day_after, day_start
 
 
 @frappe.whitelist()
@@ -20,7 +21,6 @@ def get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> d
 	led = frappe.qb.DocType("Cover Ledger Entry")
 	clinician = frappe.qb.DocType("Clinician")
 	units = Sum(led.units)
-	# Reversals count against the kind they reverse, as in the ranking's burden.
 	query = (
 		frappe.qb.from_(led)
 		.join(clinician)
@@ -28,9 +28,9 @@ def get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> d
 		.select(clinician.full_name, units.as_("units"))
 		.where(
 			led.program.isin(programs)
-			& (Coalesce(led.reversed_type, led.entry_type) == EntryKind.COVER.value)
-			& (led.posting_datetime >= window_start)
-			& (led.posting_datetime < add_days(window_end, 1))
+			& (entry_kind(led) == EntryKind.COVER.value)
+			& (led.posting_datetime >= day_start(window_start))
+			& (led.posting_datetime < day_after(window_end))
 		)
 		.groupby(led.clinician, clinician.full_name)
 		.having(units != 0)
