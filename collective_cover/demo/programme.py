@@ -24,11 +24,11 @@ from frappe.query_builder import Criterion
 from frappe.utils import add_days, add_years, getdate
 
 from collective_cover.coaching.pairings import suggest_for_program
-from collective_cover.coaching.schedule import clinic_half_days
+from collective_cover.coaching.schedule import WEEKDAYS, clinic_half_days
 from collective_cover.cover import lifecycle
 from collective_cover.cover.records import aware, fairness_window
 from collective_cover.demo.names import full_names
-from collective_cover.engine.clinic import shared_half_days
+from collective_cover.engine.clinic import HALF_DAY_HOURS, shared_half_days
 
 DEMO_PROGRAM = "Demo Internal Medicine Residency"
 EMAIL_DOMAIN = "demo-im.example"
@@ -39,8 +39,7 @@ NIGHTS_POOL = "Demo IM Nights (seniors)"
 FACULTY_POOL = "Demo Hospitalist Faculty (overflow)"
 
 CLINIC_SITES = ("Main Clinic", "North Clinic", "Riverside Clinic")
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-HALF_DAY_HOURS = {"AM": (time(8), time(12)), "PM": (time(13), time(17))}
+CLINIC_WEEKDAYS = WEEKDAYS[:5]  # the demo's clinics run Monday to Friday
 # Full size, as the bench command builds it; tests build a fraction.
 FULL_SIZE = {"residents": 90, "faculty": 40, "requests": 300}
 
@@ -132,7 +131,10 @@ def plan_clinic_templates(plan: DemoPlan, rng: random.Random) -> dict[str, list[
 	"""Faculty precept two clinic half-days a week; each resident has one weekly half-day in a clinic
 	some faculty member precepts (so everyone can be paired), a third of them on a 4+1 schedule."""
 	slots = [
-		(weekday, half, site) for weekday in WEEKDAYS for half in HALF_DAY_HOURS for site in CLINIC_SITES
+		(weekday, half, site)
+		for weekday in CLINIC_WEEKDAYS
+		for half in HALF_DAY_HOURS
+		for site in CLINIC_SITES
 	]
 	templates, precepted = {}, []
 	for person in plan.faculty:
