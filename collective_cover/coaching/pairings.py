@@ -47,16 +47,6 @@ def connectedness(pairing_doc, today: date | None = None) -> dict:
 	}
 
 
-def coach_loads(coaches: list[str]) -> dict[str, int]:
-	rows = frappe.get_all(
-		"Coach Pairing",
-		filters={"coach": ("in", coaches or [""]), "status": ACTIVE},
-		fields=["coach", "count(name) as pairings"],
-		group_by="coach",
-	)
-	return {row.coach: row.pairings for row in rows}
-
-
 def suggest_for_program(program: str, from_date, to_date) -> tuple[PairingPlan, dict[str, str]]:
 	"""The engine's optimal pairings of the programme's unpaired residents, with everyone's names."""
 	from_date, to_date = getdate(from_date), getdate(to_date)

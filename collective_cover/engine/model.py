@@ -71,10 +71,6 @@ class Interval:
 	def overlaps(self, other: Interval) -> bool:
 		return self.start < other.end and other.start < self.end
 
-	def overlap_hours(self, start: datetime, end: datetime) -> float:
-		lo, hi = max(self.start, start), min(self.end, end)
-		return max(0.0, elapsed_hours(lo, hi)) if lo < hi else 0.0
-
 
 @dataclass(frozen=True)
 class Duty(Interval):

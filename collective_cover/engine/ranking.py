@@ -48,9 +48,6 @@ class Ranking:
 	def order(self) -> tuple[str, ...]:
 		return tuple(r.member for r in self.ranked)
 
-	def position_of(self, member: str) -> int | None:
-		return next((r.position for r in self.ranked if r.member == member), None)
-
 
 def stable_hash(request: str, member: str) -> int:
 	return int.from_bytes(hashlib.sha256(f"{request}\x1f{member}".encode()).digest()[:8], "big")
