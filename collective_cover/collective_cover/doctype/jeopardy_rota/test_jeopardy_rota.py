@@ -41,18 +41,22 @@ class TestPlanRota(FrappeTestCase):
 			order_by="rota_date asc",
 		)
 
-	def test_every_day_gets_one_available_member_and_the_load_is_even(self):
-		away = self.members[0]
-		away_from, away_to = add_days(self.start, 2), add_days(self.start, 5)
+	def vacation(self, clinician, first_day, last_day):
+		"""Away from the start of `first_day` to 23:59 on `last_day`, as typed in Desk."""
 		frappe.get_doc(
 			{
 				"doctype": "Clinician Unavailability",
-				"clinician": away,
+				"clinician": clinician,
 				"kind": "Vacation",
-				"from_datetime": datetime.combine(away_from, time()),
-				"to_datetime": datetime.combine(away_to, time(23, 59)),
+				"from_datetime": datetime.combine(first_day, time()),
+				"to_datetime": datetime.combine(last_day, time(23, 59)),
 			}
 		).insert(ignore_permissions=True)
+
+	def test_every_day_gets_one_available_member_and_the_load_is_even(self):
+		away = self.members[0]
+		away_from, away_to = add_days(self.start, 2), add_days(self.start, 5)
+		self.vacation(away, away_from, away_to)
 
 		summary = self.plan()
 
@@ -72,15 +76,7 @@ class TestPlanRota(FrappeTestCase):
 	def test_nobody_is_first_back_up_on_a_day_they_called_out_for(self):
 		caller, day = self.members[2], add_days(self.start, 2)
 		for away in self.members[:2]:  # the caller would be the only one left that day
-			frappe.get_doc(
-				{
-					"doctype": "Clinician Unavailability",
-					"clinician": away,
-					"kind": "Vacation",
-					"from_datetime": datetime.combine(day, time()),
-					"to_datetime": datetime.combine(day, time(23, 59)),
-				}
-			).insert(ignore_permissions=True)
+			self.vacation(away, day, day)
 		# A 12-hour day duty from 07:00 that day, which the caller has called out for.
 		start = datetime.combine(day, time(7))
 		make_request(caller, self.pool, hours_from_now=(start - now_datetime()).total_seconds() / 3600)
