@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collective_cover.engine.model import Caps
-from collective_cover.engine.resilience import block_resilience, members_needed
+from collective_cover.engine.resilience import at_block_cap, block_resilience, members_needed
 
 
 def brute_force_members_needed(covers, max_activations, max_units):
@@ -80,3 +80,11 @@ def test_busy_blocks_are_solved_exactly():
 	assert members_needed([2.0] * 10 + [1.5] * 10 + [1.0] * 10 + [0.5] * 10, 3, 4.0) == 14
 	# The bounds say 12 (35 units / 3); but a 2-unit cover shares with nothing here, and 1.5s go in pairs.
 	assert members_needed([2.0] * 10 + [1.5] * 10, 3, 3.0) == 15
+
+
+def test_a_member_is_at_cap_once_another_activation_or_unit_would_break_it():
+	caps = Caps(max_activations_per_block=2, max_units_per_block=3.0)
+	assert not at_block_cap(1, 2.0, caps)
+	assert at_block_cap(2, 2.0, caps)
+	assert at_block_cap(1, 3.0, caps)
+	assert not at_block_cap(5, 9.0, Caps())

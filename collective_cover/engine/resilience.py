@@ -46,6 +46,13 @@ class BlockResilience:
 		return self.needed is not None and (self.needed == 0 or self.needed < self.available)
 
 
+def at_block_cap(activations: int, units: float, caps: Caps) -> bool:
+	"""A member has reached a per-block cap: no further activation (or unit) is allowed this block."""
+	return (caps.max_activations_per_block is not None and activations >= caps.max_activations_per_block) or (
+		caps.max_units_per_block is not None and units >= caps.max_units_per_block
+	)
+
+
 def block_resilience(cover_units: Sequence[float], available: int, caps: Caps) -> BlockResilience:
 	return BlockResilience(
 		covers=len(cover_units),

@@ -14,8 +14,7 @@ from frappe.utils import getdate
 
 from collective_cover.cover.records import block_start, engine_pool, fairness_window
 from collective_cover.engine.fairness import pool_fairness
-from collective_cover.engine.model import Caps
-from collective_cover.engine.resilience import block_resilience
+from collective_cover.engine.resilience import at_block_cap, block_resilience
 from collective_cover.reports.ledger import MemberTotals, block_cover_units, block_totals
 from collective_cover.reports.scope import readable_pools, report_window
 from collective_cover.reports.standing import load_pool_people
@@ -71,20 +70,15 @@ def pool_rows(pool_doc, start: date, end: date) -> list[dict]:
 				"units": sum(t.covered for t in members.values()),
 				"activation_rate": activations / full_time if full_time else 0.0,
 				"gini": pool_fairness({m: t.burden for m, t in members.items()}, exposures).gini,
-				"at_cap": sum(1 for t in members.values() if at_cap(t, people.pool.caps)),
+				"at_cap": sum(
+					1 for t in members.values() if at_block_cap(t.activations, t.covered, people.pool.caps)
+				),
 				"needed": resilience.needed,
 				"spare": resilience.spare,
 				"resilient": int(resilience.resilient),
 			}
 		)
 	return rows
-
-
-def at_cap(totals: MemberTotals, caps: Caps) -> bool:
-	"""Reached a per-block cap: no further activation (or unit) would be allowed this block."""
-	return (
-		caps.max_activations_per_block is not None and totals.activations >= caps.max_activations_per_block
-	) or (caps.max_units_per_block is not None and totals.covered >= caps.max_units_per_block)
 
 
 def last_complete_blocks(rows: list[dict]) -> list[dict]:
