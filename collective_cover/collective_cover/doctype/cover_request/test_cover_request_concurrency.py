@@ -1,15 +1,11 @@
-"""Races run for real: parallel HTTP requests against a `bench serve` process, and two scheduler
+"""Races run for real: parallel HTTP requests against a gunicorn serving the site, and two scheduler
 workers with their own database connections. The records must be committed for the other processes
 to see them, so these classes commit and remove what they made."""
 
-import subprocess
-import sys
 import threading
-import time
 from datetime import timedelta
 
 import frappe
-import requests
 from frappe.tests.utils import FrappeTestCase
 
 from collective_cover.cover import jobs
@@ -22,9 +18,9 @@ from collective_cover.tests.factories import (
 	remove_committed_records,
 	user_of,
 )
+from collective_cover.tests.live_site import LiveSite, api_token
 
 RACERS = 50
-PORT = 8011
 
 
 class CommittedPoolTestCase(FrappeTestCase):
@@ -54,47 +50,13 @@ class TestParallelAccept(CommittedPoolTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.tokens = {}
-		for clinician in cls.members:
-			user = frappe.get_doc("User", user_of(clinician))
-			user.api_key = frappe.generate_hash(length=15)
-			user.api_secret = frappe.generate_hash(length=15)
-			user.save(ignore_permissions=True)
-			cls.tokens[clinician] = f"token {user.api_key}:{user.get_password('api_secret')}"
+		cls.tokens = {clinician: api_token(user_of(clinician)) for clinician in cls.members}
 		frappe.db.commit()
-		cls.server = subprocess.Popen(
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"serve",
-				"--port",
-				str(PORT),
-				"--noreload",
-			],  # fmt: skip
-			cwd=frappe.local.sites_path,
-			stdout=subprocess.DEVNULL,
-			stderr=subprocess.DEVNULL,
-		)
-		cls.url = f"http://127.0.0.1:{PORT}"
-		deadline = time.monotonic() + 90
-		while time.monotonic() < deadline:
-			try:
-				if requests.get(f"{cls.url}/api/method/ping", timeout=2).ok:
-					break
-			except requests.ConnectionError:
-				time.sleep(0.5)
-		else:
-			cls.server.kill()
-			raise RuntimeError("bench serve did not start within 90 s")
+		cls.site = LiveSite().start()
 
 	@classmethod
 	def tearDownClass(cls):
-		cls.server.terminate()
-		cls.server.wait(timeout=30)
+		cls.site.stop()
 		super().tearDownClass()
 
 	def test_fifty_parallel_accepts_one_wins_the_rest_hear_already_covered(self):
@@ -104,13 +66,9 @@ class TestParallelAccept(CommittedPoolTestCase):
 		responses = {}
 
 		def race(clinician):
-			session = requests.Session()
 			start.wait()
-			responses[clinician] = session.post(
-				f"{self.url}/api/method/collective_cover.api.cover.accept",
-				data={"cover_request": doc.name},
-				headers={"Authorization": self.tokens[clinician], "Accept": "application/json"},
-				timeout=120,
+			responses[clinician] = self.site.post(
+				"/api/method/collective_cover.api.cover.accept", self.tokens[clinician], cover_request=doc.name
 			)
 
 		threads = [threading.Thread(target=race, args=(m,)) for m in self.members]
