@@ -3,7 +3,8 @@
 Default ladder (per pool): at submission offer the top 3 ranked; after 15 min offer every eligible
 member; after 30 min assign the top-ranked eligible member; when the pool has nobody eligible,
 assign from the overflow pool; when that has nobody either, the request is Unfilled. A request whose
-first duty starts within 2 h skips straight to assignment. Offers decide who is notified, not who
+first duty starts within 2 h skips straight to assignment. A request still Open when its last duty
+has ended becomes Unfilled and is never offered again. Offers decide who is notified, not who
 may help: any eligible member may accept an Open request at any time.
 
 The Frappe shell stores the stage it reached and calls `next_step` again on every scheduler tick; the
@@ -43,6 +44,7 @@ class LadderState:
 	submitted_at: datetime
 	starts_at: datetime
 	offered: frozenset[str] = frozenset()
+	ends_at: datetime | None = None  # the last duty's end
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def next_step(
 	the overflow pool's (None when the pool has no overflow pool)."""
 	if not state.open or state.stage is Stage.DONE:
 		return LadderStep(Step.NOTHING, why="request is not open")
+	if state.ends_at is not None and now >= state.ends_at:
+		return LadderStep(Step.MARK_UNFILLED, (), Stage.DONE, why="the last duty ended uncovered")
 
 	offer_all_at = state.submitted_at + ladder.offer_all_after
 	assign_at = state.submitted_at + ladder.assign_after

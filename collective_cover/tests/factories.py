@@ -141,6 +141,26 @@ def make_request(
 	return doc
 
 
+def offers_of(request: str) -> list[dict]:
+	"""The request's offers in the order they were made (coordinator-only records)."""
+	return frappe.get_all(
+		"Cover Request Offer",
+		filters={"cover_request": request},
+		fields=["clinician", "offered_at", "stage", "declined_at", "decline_note"],
+		order_by="idx asc",
+	)
+
+
+def ranking_of(request: str) -> list[dict]:
+	"""Every ranking snapshot row of the request, oldest snapshot first."""
+	return frappe.get_all(
+		"Cover Request Ranking",
+		filters={"cover_request": request},
+		fields=["clinician", "rank", "eligible", "deviation", "reasons", "snapshot"],
+		order_by="idx asc",
+	)
+
+
 def user_of(clinician: str) -> str:
 	return frappe.db.get_value("Clinician", clinician, "user")
 
@@ -174,8 +194,9 @@ def remove_committed_records(tag: str) -> None:
 	requests_ = frappe.get_all(
 		"Cover Request", filters={"requester": ("in", clinicians or [""])}, pluck="name"
 	)
-	for doctype in ("Cover Request Duty", "Cover Request Ranking", "Cover Request Offer"):
-		frappe.db.delete(doctype, {"parent": ("in", requests_ or [""])})
+	frappe.db.delete("Cover Request Duty", {"parent": ("in", requests_ or [""])})
+	for doctype in ("Cover Request Ranking", "Cover Request Offer"):
+		frappe.db.delete(doctype, {"cover_request": ("in", requests_ or [""])})
 	# The ledger refuses deletes through documents; test clean-up removes its own rows directly.
 	frappe.db.delete("Cover Ledger Entry", {"clinician": ("in", clinicians or [""])})
 	frappe.db.delete("Clinician Shift", {"clinician": ("in", clinicians or [""])})
