@@ -6,9 +6,10 @@ activation units per day. For a plan over days [start, end] the projected deviat
 	projected_devᵢ = carriedᵢ + w·nᵢ − w·D·eᵢ / E
 
 where nᵢ is i's rota days, D the days that get someone, eᵢ i's exposure inside the plan (Σ FTE over the
-days i is active in the pool and available) and E = Σ eᵢ (DOMAIN.md, "Fairness"). A member may be
-rostered on a day only when active in the pool, not unavailable for the whole local day, and under the
-pool's `max_rota_days_per_block` (blocks of `block_days` counted from `block_anchor`).
+days i is active in the pool and available) and E = Σ eᵢ (DOMAIN.md, "Fairness"). Days are local days of
+the pool's time zone. A member may be rostered on a day only when active in the pool, not unavailable for
+the whole local day, and under the pool's `max_rota_days_per_block` (blocks of `block_days` counted from
+`block_anchor`).
 
 Priorities, in order:
 1. cover as many days as the caps allow (D is the maximum, found by a max-flow before planning);
@@ -42,7 +43,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -117,7 +118,6 @@ def plan_rota(
 	start: date,
 	end: date,
 	*,
-	tz: tzinfo,
 	unavailability: Mapping[str, Sequence[Unavailability]] | None = None,
 	carried_deviation: Mapping[str, float] | None = None,
 	expected_units_per_day: float = 0.0,
@@ -137,7 +137,6 @@ def plan_rota(
 		members,
 		start,
 		end,
-		tz,
 		unavailability or {},
 		carried_deviation or {},
 		expected_units_per_day,
@@ -149,7 +148,7 @@ def plan_rota(
 	return _milp(p, time_limit)
 
 
-def _problem(pool, members, start, end, tz, unavailability, carried, expected, anchor) -> _Problem:
+def _problem(pool, members, start, end, unavailability, carried, expected, anchor) -> _Problem:
 	if end < start:
 		raise ValueError(f"plan ends ({end}) before it starts ({start})")
 	caps = pool.caps
@@ -178,7 +177,7 @@ def _problem(pool, members, start, end, tz, unavailability, carried, expected, a
 			ms = next((m for m in spans[i] if m.active_on(day)), None)
 			if ms is None:
 				row.append(NOT_IN_POOL)
-			elif unavailability.get(i) and is_unavailable_on(day, unavailability[i], tz):
+			elif unavailability.get(i) and is_unavailable_on(day, unavailability[i], pool.zone):
 				row.append(UNAVAILABLE)
 			else:
 				row.append(None)

@@ -5,7 +5,7 @@ and by how much? Only the windows and work periods that contain an added duty ar
 violation the new duties do not touch is not held against the member.
 
 Every sum is real elapsed time (through UTC), so a DST night counts its 23 or 25 hours; calendar days and
-the averaging windows are local days in the zone of the first added duty.
+the averaging windows are local days of the pool's time zone, whatever zone the duties are given in.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from itertools import pairwise
 
-from .model import Duty, WorkHourLimits
+from .model import Duty, Interval, WorkHourLimits
 
 WEEKLY_HOURS = "weekly_hours"
 CONTINUOUS_HOURS = "continuous_hours"
@@ -88,24 +88,15 @@ class _Calendar:
 
 	def midnight(self, day: date) -> datetime:
 		if day not in self._midnights:
-			naive = datetime.combine(day, time())
-			localize = getattr(self.tz, "localize", None)  # pytz zones must localize, not take tzinfo=
-			aware = localize(naive) if localize else naive.replace(tzinfo=self.tz)
-			self._midnights[day] = _utc(aware)
+			self._midnights[day] = _utc(datetime.combine(day, time(), self.tz))
 		return self._midnights[day]
-
-	def first_day(self, start: datetime) -> date:
-		return start.astimezone(self.tz).date()
-
-	def last_day(self, end: datetime) -> date:
-		# Intervals are half-open: a shift ending at midnight does not touch the next day.
-		return (end - timedelta(microseconds=1)).astimezone(self.tz).date()
 
 	def window_starts(self, duties: Iterable[Duty], days: int) -> list[date]:
 		"""First days of every `days`-long window that shares at least one local day with a duty."""
 		starts: set[date] = set()
 		for d in duties:
-			first, last = self.first_day(d.start) - timedelta(days=days - 1), self.last_day(d.end)
+			first, last = d.day_span(self.tz)
+			first -= timedelta(days=days - 1)
 			starts.update(first + timedelta(days=i) for i in range((last - first).days + 1))
 		return sorted(starts)
 
@@ -208,7 +199,7 @@ def _days_off(periods, windows, cal: _Calendar, limits: WorkHourLimits) -> WorkH
 	required = limits.days_off_per_week * weeks
 	worked: set[date] = set()
 	for p in periods:
-		first, last = cal.first_day(p.start), cal.last_day(p.end)
+		first, last = Interval(p.start, p.end).day_span(cal.tz)
 		worked.update(first + timedelta(days=i) for i in range((last - first).days + 1))
 	fewest = min(
 		(sum(1 for i in range(days) if first + timedelta(days=i) not in worked) for first in windows),
@@ -253,16 +244,17 @@ def _call_frequency(schedule, added, cal: _Calendar, limits: WorkHourLimits) -> 
 
 
 def check_work_hours(
-	schedule: Sequence[Duty], added: Sequence[Duty], limits: WorkHourLimits
+	schedule: Sequence[Duty], added: Sequence[Duty], limits: WorkHourLimits, tz: tzinfo
 ) -> list[WorkHourFinding]:
 	"""Findings, at most one per rule with its worst figures, that hold once `added` joins `schedule`.
 
-	Averaging windows are `averaging_weeks` × 7 local days, midnight to midnight, and are judged only when
-	they share a day with an added duty; rest and continuity only for work periods containing one.
+	Averaging windows are `averaging_weeks` × 7 local days of `tz` (the pool's zone), midnight to
+	midnight, and are judged only when they share a day with an added duty; rest and continuity only for
+	work periods containing one.
 	"""
 	if not added:
 		return []
-	cal = _Calendar(added[0].start.tzinfo)
+	cal = _Calendar(tz)
 	periods = _merge(schedule, added)
 	windows = cal.window_starts(added, limits.averaging_weeks * 7)
 	findings = [
