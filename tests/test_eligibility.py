@@ -134,3 +134,17 @@ def test_a_pool_zone_must_be_an_iana_name():
 		ValueError, match=r"pool Wards: unknown time zone 'Eastern' \(an IANA name such as America/New_York\)"
 	):
 		Pool("Wards", time_zone="Eastern")
+
+
+def test_a_cover_starting_as_a_24_hour_call_ends_is_excluded_for_the_transition_hours():
+	own_call = duty("2026-09-09", 7, 24, kind=DutyKind.CALL)
+	morning = request(duty("2026-09-10", 7, 3))
+	verdict = check_eligibility(candidate("r", schedule=[own_call]), morning, POOL)
+	assert not verdict.eligible
+	assert [(r.code, r.message) for r in verdict.reasons] == [
+		(
+			"continuous_hours",
+			"would make 27.0 h of continuous work over 2 duties "
+			"(limit 24 h: the 4 h of transitions after it allow no new patient care)",
+		)
+	]

@@ -81,16 +81,55 @@ def test_weekly_figure_is_rounded_against_the_member():
 # --- continuous work --------------------------------------------------------------------------------------
 
 
+TRANSITION_HOURS_MESSAGE = (
+	"would make {:.1f} h of continuous work over {} duties "
+	"(limit 24 h: the 4 h of transitions after it allow no new patient care)"
+)
+
+
+def test_a_cover_may_not_start_in_the_transition_hours_after_a_24_hour_call():
+	# Call 07:00 → 07:00, cover 07:00–10:00: 27 h is within 24 + 4, but the 4 h are for handing over.
+	findings = check_work_hours([call(day(9))], [shift(day(10), 7, 3)], LIMITS, TZ)
+	assert rules(findings) == [W.CONTINUOUS_HOURS]
+	assert findings[0].hard
+	assert findings[0].message == TRANSITION_HOURS_MESSAGE.format(27.0, 2)
+	assert figures(findings[0]) == {"hours": 27.0, "limit": 24.0}
+
+
 def test_call_plus_adjacent_shift_exceeds_continuous_limit():
 	findings = check_work_hours([call(day(9))], [shift(day(10), 7, 6)], LIMITS, TZ)
 	assert rules(findings) == [W.CONTINUOUS_HOURS]
-	assert findings[0].hard
-	assert findings[0].message == "would make 30.0 h of continuous work (limit 24 h + 4 h transitions)"
-	assert figures(findings[0]) == {"hours": 30.0, "limit": 28.0}
+	assert findings[0].message == TRANSITION_HOURS_MESSAGE.format(30.0, 2)
+	assert figures(findings[0]) == {"hours": 30.0, "limit": 24.0}
+
+
+def test_a_24_hour_cover_may_not_run_into_an_own_shift():
+	# The cover is the call; the member's own 07:00 shift would then start in its transition hours.
+	findings = check_work_hours([shift(day(10), 7, 3)], [call(day(9))], LIMITS, TZ)
+	assert rules(findings) == [W.CONTINUOUS_HOURS]
+	assert figures(findings[0]) == {"hours": 27.0, "limit": 24.0}
+
+
+def test_a_cover_may_not_run_on_past_24_hours():
+	# Own day 07:00–19:00, cover 19:00–09:00: the cover starts at hour 12 but works on to hour 26.
+	findings = check_work_hours([shift(day(9), 7, 12)], [shift(day(9), 19, 14, DutyKind.OTHER)], LIMITS, TZ)
+	assert rules(findings) == [W.CONTINUOUS_HOURS]
+	assert findings[0].message == TRANSITION_HOURS_MESSAGE.format(26.0, 2)
+
+
+def test_a_cover_two_hours_after_a_24_hour_call_is_judged_by_rest_after_call():
+	# Not continuous (a 2 h gap), so not the transition rule: the 14 h rest after call decides.
+	findings = check_work_hours([call(day(9))], [shift(day(10), 9, 3)], LIMITS, TZ)
+	assert rules(findings) == [W.REST_AFTER_CALL]
+	assert findings[0].message == "only 2.0 h free after 24 h call (needs ≥ 14 h)"
 
 
 def test_a_28_hour_call_with_transitions_is_legal():
+	# One duty's last 4 h are its own transitions.
 	assert check_work_hours([], [call(day(9), hours=28)], LIMITS, TZ) == []
+	(finding,) = check_work_hours([], [call(day(9), hours=29)], LIMITS, TZ)
+	assert finding.message == "would make 29.0 h of continuous work (limit 24 h + 4 h transitions)"
+	assert figures(finding) == {"hours": 29.0, "limit": 28.0}
 
 
 def test_overlapping_duties_merge_without_double_counting():
@@ -244,23 +283,18 @@ def test_dst_nights_count_their_real_hours():
 
 
 def test_dst_decides_whether_continuous_work_is_too_long():
-	# 03:00–19:00 then the night to 07:00: 28 h on an ordinary weekend, 29 h over the fall-back night.
-	def continuous(first_day: str, night: Duty) -> list[WorkHourFinding]:
-		return check_work_hours([Duty(at(first_day, 3), at(first_day, 19))], [night], LIMITS, TZ)
+	# A 07:00–19:00 day then a cover night to 07:00: 24 h on an ordinary weekend, 25 h over the fall-back
+	# night (past 24 h, into the transition hours) and 23 h over the spring-forward one.
+	def continuous(first_day: str, limits: WorkHourLimits) -> list[WorkHourFinding]:
+		night = Duty(at(first_day, 19), at(date.fromisoformat(first_day) + timedelta(days=1), 7))
+		return check_work_hours([Duty(at(first_day, 7), at(first_day, 19))], [night], limits, TZ)
 
-	ordinary = Duty(at("2026-10-24", 19), at("2026-10-25", 7), kind=DutyKind.NIGHT)
-	fall_back = Duty(at("2026-10-31", 19), at("2026-11-01", 7), kind=DutyKind.NIGHT)
-	assert continuous("2026-10-24", ordinary) == []
-	findings = continuous("2026-10-31", fall_back)
+	assert continuous("2026-10-24", LIMITS) == []
+	findings = continuous("2026-10-31", LIMITS)
 	assert rules(findings) == [W.CONTINUOUS_HOURS]
-	assert figures(findings[0])["hours"] == 29.0
-	spring = check_work_hours(
-		[Duty(at("2026-03-07", 3), at("2026-03-07", 19))],
-		[Duty(at("2026-03-07", 19), at("2026-03-08", 7))],
-		WorkHourLimits(continuous_hours=0, transition_hours=0),
-		TZ,
-	)
-	assert figures(the(spring, W.CONTINUOUS_HOURS))["hours"] == 27.0
+	assert figures(findings[0]) == {"hours": 25.0, "limit": 24.0}
+	spring = continuous("2026-03-07", WorkHourLimits(continuous_hours=0, transition_hours=0))
+	assert figures(the(spring, W.CONTINUOUS_HOURS))["hours"] == 23.0
 
 
 def test_windows_are_local_days_across_dst():

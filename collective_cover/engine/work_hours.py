@@ -46,10 +46,16 @@ class _Period:
 	start: datetime
 	end: datetime
 	added: bool  # contains an added duty, so the rules that look at periods judge it
+	duties: frozenset[tuple[datetime, datetime]]  # the merged duties' spans (one duty listed twice is one)
 
 	@property
 	def hours(self) -> float:
 		return _hours(self.end - self.start)
+
+	@property
+	def one_duty(self) -> bool:
+		"""A single duty spans the whole period (any other lies inside it)."""
+		return (self.start, self.end) in self.duties
 
 
 def _hours(span: timedelta) -> float:
@@ -110,9 +116,11 @@ def _merge(schedule: Sequence[Duty], added: Sequence[Duty]) -> list[_Period]:
 	for start, end, is_added in spans:
 		if periods and start <= periods[-1].end:
 			last = periods[-1]
-			periods[-1] = _Period(last.start, max(last.end, end), last.added or is_added)
+			periods[-1] = _Period(
+				last.start, max(last.end, end), last.added or is_added, last.duties | {(start, end)}
+			)
 		else:
-			periods.append(_Period(start, end, is_added))
+			periods.append(_Period(start, end, is_added, frozenset({(start, end)})))
 	return periods
 
 
@@ -138,18 +146,28 @@ def _weekly(periods, windows, cal: _Calendar, limits: WorkHourLimits) -> WorkHou
 
 
 def _continuous(periods, limits: WorkHourLimits) -> WorkHourFinding | None:
-	limit = limits.continuous_hours + limits.transition_hours
-	worst = max((p.hours for p in periods if p.added), default=0.0)
-	if worst <= limit:
+	"""At most `continuous_hours` (24 h) of continuous scheduled work; one duty may run up to
+	`transition_hours` (4 h) longer for its own transitions, as a 24 + 4 h call does. Those hours allow no
+	new patient care (DOMAIN.md: "no cover duty may start inside those 4 h"), so a period of several
+	duties may not pass 24 h at all: past it, one of them starts or runs on in the transition hours."""
+	hours, transitions = limits.continuous_hours, limits.transition_hours
+	too_long = [p for p in periods if p.added and p.hours > hours + (transitions if p.one_duty else 0.0)]
+	if not too_long:
 		return None
-	shown = _up(worst)
-	return WorkHourFinding(
-		CONTINUOUS_HOURS,
-		True,
-		f"would make {shown:.1f} h of continuous work "
-		f"(limit {limits.continuous_hours:g} h + {limits.transition_hours:g} h transitions)",
-		(("hours", shown), ("limit", float(limit))),
-	)
+	worst = max(too_long, key=lambda p: p.hours)
+	shown = _up(worst.hours)
+	if worst.one_duty:
+		limit = hours + transitions
+		message = (
+			f"would make {shown:.1f} h of continuous work (limit {hours:g} h + {transitions:g} h transitions)"
+		)
+	else:
+		limit = hours
+		message = (
+			f"would make {shown:.1f} h of continuous work over {len(worst.duties)} duties (limit {hours:g} h: "
+			f"the {transitions:g} h of transitions after it allow no new patient care)"
+		)
+	return WorkHourFinding(CONTINUOUS_HOURS, True, message, (("hours", shown), ("limit", float(limit))))
 
 
 def _rests(periods, limits: WorkHourLimits) -> list[WorkHourFinding]:
