@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -148,3 +148,14 @@ def test_a_cover_starting_as_a_24_hour_call_ends_is_excluded_for_the_transition_
 			"(limit 24 h: the 4 h of transitions after it allow no new patient care)",
 		)
 	]
+
+
+def test_a_night_float_resident_with_free_weekends_is_eligible():
+	# Sunday to Friday nights 20:00–08:00 through August to October, but for the night to be covered:
+	# no calendar day is free, yet every weekend gives 36 h, one day off in seven.
+	first = date(2026, 8, 2)  # a Sunday
+	nights = [duty((first + timedelta(days=i)).isoformat(), 20, 12, kind=DutyKind.NIGHT) for i in range(91)]
+	cover = duty("2026-09-16", 20, 12, kind=DutyKind.NIGHT)
+	schedule = [n for n in nights if n.start.weekday() != 5 and n != cover]
+	verdict = check_eligibility(candidate("r", schedule=schedule), request(cover), POOL)
+	assert (verdict.eligible, verdict.reasons) == (True, ())

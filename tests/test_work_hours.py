@@ -221,11 +221,46 @@ def test_three_free_days_in_the_four_weeks_fail():
 	assert figures(findings[0]) == {"days_off": 3.0, "required": 4.0}
 
 
-def test_a_night_takes_both_calendar_days_it_touches():
-	# Nights 19:00–07:00 on days 0, 2, 4, …: every calendar day 0–27 has some work, though half are "off".
+def test_a_day_off_is_24_hours_free_not_a_calendar_day():
+	# Nights 19:00–07:00 on days 0, 2, …, 26 touch every calendar day, yet leave 36 h free between them:
+	# the window from day 0 holds 13 of those gaps, whose days off (their middles at 01:00 on days 2, 4, …,
+	# 26) count; the free days before day 0 and after day 27 have their middles outside it.
 	schedule = [shift(day(i), 19, 12, DutyKind.NIGHT) for i in range(0, 26, 2)]
-	findings = check_work_hours(schedule, [shift(day(26), 19, 12, DutyKind.NIGHT)], LIMITS, TZ)
-	assert figures(the(findings, W.DAYS_OFF))["days_off"] == 0.0
+	night = shift(day(26), 19, 12, DutyKind.NIGHT)
+	assert check_work_hours(schedule, [night], LIMITS, TZ) == []
+	(days_off,) = check_work_hours(schedule, [night], WorkHourLimits(days_off_per_week=4), TZ)
+	assert days_off.message == "only 13 days free of work in 4 weeks (needs ≥ 16)"
+	assert figures(days_off) == {"days_off": 13.0, "required": 16.0}
+
+
+NIGHT_FLOAT_FROM = date(2026, 8, 2)  # a Sunday; the cover below is the night of Wednesday 16 September
+
+
+def night_float(weeks: int = 13) -> list[Duty]:
+	"""Sunday to Friday nights 20:00–08:00: 72 h a week, and 36 h free from Saturday 08:00 to Sunday 20:00."""
+	first_nights = (NIGHT_FLOAT_FROM + timedelta(days=i) for i in range(weeks * 7))
+	return [shift(d, 20, 12, DutyKind.NIGHT) for d in first_nights if d.weekday() != 5]
+
+
+def test_night_float_has_a_day_off_every_weekend():
+	# Every 4-week window, wherever it starts, holds four free weekends' middles (Sunday 02:00): 4 days off.
+	# A window starting on a Sunday cuts the first weekend 16 h / 20 h; it counts there, not in the window
+	# before, so clipping the gaps to the window (which counts neither half) would find only 3.
+	cover = shift("2026-09-16", 20, 12, DutyKind.NIGHT)
+	schedule = [d for d in night_float() if d != cover]
+	assert len(schedule) == 13 * 6 - 1
+	assert check_work_hours(schedule, [cover], LIMITS, TZ) == []
+	(days_off,) = check_work_hours(schedule, [cover], WorkHourLimits(days_off_per_week=1.25), TZ)
+	assert figures(days_off) == {"days_off": 4.0, "required": 5.0}
+
+
+def test_a_cover_that_breaks_a_night_floats_free_weekend_costs_its_day_off():
+	# Saturday 19 September 16:00–24:00 leaves 8 h and 20 h free around it: neither is a day off, so the
+	# windows holding that weekend have 3.
+	findings = check_work_hours(night_float(), [shift("2026-09-19", 16, 8, DutyKind.OTHER)], LIMITS, TZ)
+	assert rules(findings) == [W.DAYS_OFF]
+	assert findings[0].message == "only 3 days free of work in 4 weeks (needs ≥ 4)"
+	assert figures(findings[0]) == {"days_off": 3.0, "required": 4.0}
 
 
 def test_a_shift_ending_at_midnight_leaves_the_next_day_free():

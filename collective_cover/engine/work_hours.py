@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from itertools import pairwise
 
-from .model import Duty, Interval, WorkHourLimits
+from .model import Duty, WorkHourLimits
 
 WEEKLY_HOURS = "weekly_hours"
 CONTINUOUS_HOURS = "continuous_hours"
@@ -27,6 +27,7 @@ DAYS_OFF = "days_off"
 CALL_FREQUENCY = "call_frequency"
 
 _ZERO = timedelta()
+_DAY = timedelta(hours=24)  # a day off is 24 real hours, even across a DST change
 
 
 @dataclass(frozen=True)
@@ -213,17 +214,35 @@ def _rests(periods, limits: WorkHourLimits) -> list[WorkHourFinding]:
 
 
 def _days_off(periods, windows, cal: _Calendar, limits: WorkHourLimits) -> WorkHourFinding | None:
+	"""DOMAIN.md: "≥ 1 day in 7 free of work, averaged over 4 weeks (a day off is one continuous 24-hour
+	period free of all clinical and educational work, not a calendar day)".
+
+	A free gap of g hours holds floor(g / 24) days off. They are laid end to end in the middle of the gap,
+	and a window counts those whose middle lies inside it. So a day off cut by a window's edge counts in
+	the window holding most of it, once in any run of back-to-back windows, and a weekly pattern
+	counts the same in every 4-week window wherever it starts (clipping gaps to the window would split a
+	free weekend at the edge and count neither half). Before the first and after the last period of work
+	the gap runs to the edge of the windows judged, where the schedule handed in stops.
+	"""
 	weeks, days = limits.averaging_weeks, limits.averaging_weeks * 7
 	required = limits.days_off_per_week * weeks
-	worked: set[date] = set()
-	for p in periods:
-		first, last = Interval(p.start, p.end).day_span(cal.tz)
-		worked.update(first + timedelta(days=i) for i in range((last - first).days + 1))
+	lo, hi = cal.midnight(windows[0]), cal.midnight(windows[-1] + timedelta(days=days))
+	# Sentinels at the edges; a gap that would run backwards (work across an edge) is no gap.
+	edges = [(lo, lo), *((p.start, p.end) for p in periods), (hi, hi)]
+	middles: list[datetime] = []
+	for (_, free_from), (free_until, _) in pairwise(edges):
+		if free_until <= free_from:
+			continue
+		gap = free_until - free_from
+		count = gap // _DAY
+		first_middle = free_from + (gap - count * _DAY) / 2 + _DAY / 2
+		middles.extend(first_middle + i * _DAY for i in range(count))
 	fewest = min(
-		(sum(1 for i in range(days) if first + timedelta(days=i) not in worked) for first in windows),
-		default=None,
+		bisect_left(middles, cal.midnight(first + timedelta(days=days)))
+		- bisect_left(middles, cal.midnight(first))
+		for first in windows
 	)
-	if fewest is None or fewest >= required:
+	if fewest >= required:
 		return None
 	return WorkHourFinding(
 		DAYS_OFF,
