@@ -38,7 +38,7 @@ def days(start: date, end: date) -> Iterable[date]:
 WHOLE_DAY_SLACK = timedelta(minutes=1)
 
 
-def away_spans(unavailability: Iterable[Unavailability]) -> list[tuple[datetime, datetime]]:
+def _away_spans(unavailability: Iterable[Unavailability]) -> list[tuple[datetime, datetime]]:
 	"""The union of a member's unavailability as disjoint UTC spans in time order, each record's end
 	stretched by WHOLE_DAY_SLACK (DOMAIN.md: "Unavailability is the union of a member's records: a day
 	covered by two records together is a day away")."""
@@ -60,7 +60,7 @@ def _away_day_runs(
 	"""Runs (first, last) of the local days in [start, end] that the union covers whole. The spans are
 	disjoint, so no day is in two runs: a whole day lies inside one span or none."""
 	runs = []
-	for span_start, span_end in away_spans(unavailability):
+	for span_start, span_end in _away_spans(unavailability):
 		local_start, local_end = span_start.astimezone(tz), span_end.astimezone(tz)
 		# First whole day begins at or after the start; last whole day ends at or before the end.
 		first = local_start.date() if local_start.time() == time() else local_start.date() + timedelta(days=1)

@@ -164,7 +164,7 @@ class WorkHourLimits:
 	weekly_average_hours: float = 80.0
 	averaging_weeks: int = 4
 	continuous_hours: float = 24.0
-	transition_hours: float = 4.0
+	transition_hours: float = 4.0  # a single duty's handover after continuous_hours; no new work
 	min_rest_hours: float = 8.0  # a "should" rule
 	min_rest_after_call_hours: float = 14.0
 	call_rest_threshold_hours: float = 24.0
