@@ -52,7 +52,6 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 		[c.member for c in candidates],
 		start,
 		end,
-		tz=site_tz(),
 		unavailability={c.member.id: c.unavailability + called_out.get(c.member.id, ()) for c in candidates},
 		carried_deviation=carried,
 		expected_units_per_day=covered / elapsed_days,
