@@ -196,7 +196,7 @@ def ladder_summary(name: str) -> dict:
 
 
 def write_ledger(ctx: RequestContext, coverer: str) -> None:
-	units = sum(duty_units(d, ctx.pool.weights) for d in ctx.request.duties)
+	units = sum(duty_units(d, ctx.pool.weights, ctx.pool.zone) for d in ctx.request.duties)
 	entries = cover_entries(
 		ctx.pool.policy,
 		ctx.doc.name,

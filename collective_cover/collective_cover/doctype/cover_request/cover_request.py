@@ -186,9 +186,9 @@ class CoverRequest(Document):
 			self.requester = lifecycle.current_clinician()
 
 	def set_units_and_span(self):
-		weights = engine_pool(frappe.get_cached_doc("Jeopardy Pool", self.pool)).weights
+		pool = engine_pool(frappe.get_cached_doc("Jeopardy Pool", self.pool))
 		for row in self.duties:
-			row.units = duty_units(engine_duty(row), weights)
+			row.units = duty_units(engine_duty(row), pool.weights, pool.zone)
 		self.starts_at = min(get_datetime(r.start) for r in self.duties)
 		self.ends_at = max(get_datetime(r.end) for r in self.duties)
 		self.total_units = sum(r.units for r in self.duties)
