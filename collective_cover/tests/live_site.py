@@ -35,6 +35,8 @@ def api_token(user: str) -> str:
 class LiveSite:
 	def __init__(self, workers: int = 4):
 		self.workers = workers
+		# Tests send requests from threads of their own, where frappe.local (thread-local) has no site.
+		self.site = frappe.local.site
 		self.port = free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
 		self.process = None
@@ -66,7 +68,7 @@ class LiveSite:
 			except requests.ConnectionError:
 				time.sleep(0.3)
 		self.stop()
-		raise RuntimeError(f"gunicorn did not serve {frappe.local.site} within 90 s")
+		raise RuntimeError(f"gunicorn did not serve {self.site} within 90 s")
 
 	def stop(self) -> None:
 		if self.process:
@@ -75,7 +77,7 @@ class LiveSite:
 			self.process = None
 
 	def headers(self, token: str | None = None) -> dict:
-		headers = {"X-Frappe-Site-Name": frappe.local.site, "Accept": "application/json"}
+		headers = {"X-Frappe-Site-Name": self.site, "Accept": "application/json"}
 		if token:
 			headers["Authorization"] = token
 		return headers

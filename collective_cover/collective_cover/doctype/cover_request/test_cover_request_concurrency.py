@@ -68,7 +68,9 @@ class TestParallelAccept(CommittedPoolTestCase):
 		def race(clinician):
 			start.wait()
 			responses[clinician] = self.site.post(
-				"/api/method/collective_cover.api.cover.accept", self.tokens[clinician], cover_request=doc.name
+				"/api/method/collective_cover.api.cover.accept",
+				self.tokens[clinician],
+				cover_request=doc.name,
 			)
 
 		threads = [threading.Thread(target=race, args=(m,)) for m in self.members]
