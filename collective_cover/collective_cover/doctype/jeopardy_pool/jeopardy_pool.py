@@ -34,7 +34,8 @@ class JeopardyPool(Document):
 		self.validate_ladder()
 
 	def set_missing_ladder_offsets(self):
-		"""New pools start from the ladder in Collective Cover Settings."""
+		"""A blank ladder field takes its value from Collective Cover Settings; 0 is a value, not a blank.
+		The pool's JSON has no defaults for these fields: Frappe would fill them in before this runs."""
 		settings = frappe.get_cached_doc("Collective Cover Settings")
 		for field in LADDER_FIELDS:
 			if self.get(field) is None:
