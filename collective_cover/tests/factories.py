@@ -167,6 +167,10 @@ class QueryCounter:
 	def count(self) -> int:
 		return len(self.queries)
 
+	@property
+	def reads(self) -> int:
+		return sum(1 for query in self.queries if str(query).lstrip().upper().startswith("SELECT"))
+
 
 def remove_committed_records(tag: str) -> None:
 	"""Tests whose records other processes must see commit them; this removes everything tagged."""

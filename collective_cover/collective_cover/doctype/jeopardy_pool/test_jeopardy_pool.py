@@ -9,7 +9,7 @@ from collective_cover.collective_cover.doctype.jeopardy_pool.jeopardy_pool impor
 	PoolMembershipError,
 	UnitWeightError,
 )
-from collective_cover.tests.factories import make_clinician, make_pool, make_program
+from collective_cover.tests.factories import QueryCounter, make_clinician, make_pool, make_program
 
 # Unlike the settings' own defaults (3, 15, 30, 120), so a pool that took those would show.
 SITE_LADDER = {
@@ -72,6 +72,20 @@ class TestJeopardyPool(FrappeTestCase):
 			pool.near_start_minutes = None  # cleared in the form
 			pool.save()
 		self.assertEqual(self.ladder(pool), {"offer_top_n": 5, **at_once, "near_start_minutes": 60})
+
+	def test_saving_reads_the_same_for_10_and_40_members(self):
+		"""Frappe writes every member row back on save, its own cost; the pool reads nothing per member."""
+		crowd = [make_clinician(f"Pool Crowd {i}", user=False) for i in range(40)]
+
+		def reads_to_save(size):
+			members = [{"clinician": c, "joined_on": getdate()} for c in crowd[:size]]
+			pool = self.new_pool(f"Crowd Pool {size}", members=members).insert()
+			pool.save()  # warms Frappe's caches (doctype meta, link checks)
+			with QueryCounter() as queries:
+				pool.save()
+			return queries.reads
+
+		self.assertEqual(reads_to_save(40), reads_to_save(10))
 
 	def test_leaving_before_joining_is_refused(self):
 		pool = self.new_pool()
