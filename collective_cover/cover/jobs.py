@@ -57,10 +57,13 @@ def credit_standby(on=None) -> None:
 		(r.pool, r.clinician)
 		for r in frappe.get_all(
 			"Cover Ledger Entry",
-			filters={
-				"entry_type": EntryKind.STANDBY.value,
-				"posting_datetime": ("between", (day, day + timedelta(days=1))),
-			},
+			# Half-open: Frappe's "between" on a Datetime runs to the end of its last date, which took
+			# a credit posted for the next day as this day's.
+			filters=[
+				["entry_type", "=", EntryKind.STANDBY.value],
+				["posting_datetime", ">=", day],
+				["posting_datetime", "<", day + timedelta(days=1)],
+			],
 			fields=["pool", "clinician"],
 		)
 	}
