@@ -36,6 +36,9 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 			RotaRangeError,
 			title=_("Rota range"),
 		)
+	# One plan at a time per pool: a second coordinator planning the same pool waits here until the
+	# first plan is committed, then replaces it whole, so no day is left with rows from both plans.
+	frappe.db.get_value("Jeopardy Pool", pool_doc.name, "name", for_update=True)
 	pool = engine_pool(pool_doc)
 	now = aware(now_datetime())
 	span = (datetime.combine(start, time(), site_tz()), datetime.combine(end, time(23, 59), site_tz()))

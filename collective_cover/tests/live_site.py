@@ -35,6 +35,8 @@ def api_token(user: str) -> str:
 class LiveSite:
 	def __init__(self, workers: int = 4):
 		self.workers = workers
+		# Tests send requests from threads of their own, where frappe.local (thread-local) has no site.
+		self.site = frappe.local.site
 		self.port = free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
 		self.site = frappe.local.site  # request threads have no frappe.local of their own
