@@ -7,10 +7,11 @@ import frappe
 from frappe import _
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.permissions import clinician_of, is_staff
-from collective_cover.cover.records import aware, engine_pool, load_candidates
+from collective_cover.cover.records import engine_pool, load_candidates
 from collective_cover.engine.fairness import pool_fairness as compute_pool_fairness
 from collective_cover.engine.ranking import pool_order
+from collective_cover.kernel.access import clinician_of, is_staff
+from collective_cover.kernel.dates import aware
 
 
 @frappe.whitelist(methods=["POST"])

@@ -9,10 +9,11 @@ from frappe import _
 from frappe.utils import format_datetime, get_url, getdate
 
 from collective_cover.coaching.schedule import clinic_half_days
-from collective_cover.cover.notify import deliver, enqueue, users_of
-from collective_cover.cover.records import fairness_window, load_unavailability, naive, site_tz
 from collective_cover.engine.clinic import shared_half_days
 from collective_cover.engine.meetings import propose_meetings
+from collective_cover.kernel.availability import load_unavailability
+from collective_cover.kernel.dates import fairness_window, naive, site_tz
+from collective_cover.kernel.messaging import deliver, enqueue, users_of
 
 PLANNED = ("Proposed", "Confirmed", "Held")
 

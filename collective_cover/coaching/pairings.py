@@ -9,11 +9,11 @@ from frappe import _
 from frappe.utils import getdate
 
 from collective_cover.coaching.schedule import clinic_half_days
-from collective_cover.cover.records import fairness_window
 from collective_cover.engine.clinic import shared_half_days
 from collective_cover.engine.meetings import meeting_pace
 from collective_cover.engine.model import TRAINEE_ROLES
 from collective_cover.engine.pairing import PairingPlan, suggest_pairings
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.kernel.validators import parse_date, refuse
 
 ACTIVE = "Active"

@@ -7,8 +7,8 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.records import aware
 from collective_cover.engine.model import EntryKind, LedgerEntry
+from collective_cover.kernel.dates import aware
 
 
 def escalate_due_requests() -> None:

@@ -15,20 +15,13 @@ from frappe import _
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import notify
-from collective_cover.cover.records import (
-	aware,
-	engine_pool,
-	engine_request,
-	load_candidates,
-	load_care_team,
-	naive,
-	site_tz,
-)
+from collective_cover.cover.records import engine_pool, engine_request, load_candidates, load_care_team
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
 from collective_cover.engine.model import EntryKind, MemberBurden
 from collective_cover.engine.policies import cover_entries, reversal_entries
 from collective_cover.engine.ranking import Ranking, rank
 from collective_cover.engine.units import duty_units
+from collective_cover.kernel.dates import aware, naive, site_tz
 
 
 class NotAClinicianError(frappe.PermissionError):

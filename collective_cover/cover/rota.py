@@ -8,17 +8,11 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from collective_cover.cover.records import (
-	aware,
-	engine_pool,
-	fairness_window,
-	load_candidates,
-	naive,
-	site_tz,
-)
+from collective_cover.cover.records import engine_pool, load_candidates
 from collective_cover.engine.fairness import deviations
 from collective_cover.engine.model import Unavailability
 from collective_cover.engine.planner import called_out_days, expected_units_per_day, plan_rota
+from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
 
 MAX_PLAN_DAYS = 366
 

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from collective_cover.cover.permissions import coordinator_users
+from collective_cover.kernel.access import coordinator_users
 
 
 def prompt_check_in(doc, method=None) -> None:

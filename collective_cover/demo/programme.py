@@ -26,9 +26,9 @@ from frappe.utils import add_days, add_years, getdate
 from collective_cover.coaching.pairings import suggest_for_program
 from collective_cover.coaching.schedule import WEEKDAYS, clinic_half_days
 from collective_cover.cover import lifecycle
-from collective_cover.cover.records import aware, fairness_window
 from collective_cover.demo.names import full_names
 from collective_cover.engine.clinic import HALF_DAY_HOURS, shared_half_days
+from collective_cover.kernel.dates import aware, fairness_window
 
 DEMO_PROGRAM = "Demo Internal Medicine Residency"
 EMAIL_DOMAIN = "demo-im.example"

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, today
 
-from collective_cover.cover.records import fairness_window
+from collective_cover.kernel.dates import fairness_window
 
 
 class ReportWindowError(frappe.ValidationError):

@@ -3,7 +3,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from collective_cover.cover.records import fairness_window
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.factories import (
 	make_clinician,
 	make_coachable,

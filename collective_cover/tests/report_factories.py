@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 import frappe
 
 from collective_cover.cover.lifecycle import insert_ledger_entry
-from collective_cover.cover.records import aware
 from collective_cover.engine.model import EntryKind, LedgerEntry
+from collective_cover.kernel.dates import aware
 from collective_cover.tests.factories import PROGRAM, make_request
 
 

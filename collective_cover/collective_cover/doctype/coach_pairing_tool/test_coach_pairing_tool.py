@@ -5,7 +5,7 @@ from collective_cover.collective_cover.doctype.coach_pairing_tool.coach_pairing_
 	create,
 	preview,
 )
-from collective_cover.cover.records import fairness_window
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.cases import CoachingTestCase
 from collective_cover.tests.factories import PROGRAM, user_of
 

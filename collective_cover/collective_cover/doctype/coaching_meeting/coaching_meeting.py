@@ -5,7 +5,7 @@ from frappe.utils import get_datetime, now_datetime
 
 from collective_cover.coaching.meetings import rescheduled
 from collective_cover.coaching.pairings import connectedness
-from collective_cover.cover.permissions import clinician_of, is_staff
+from collective_cover.kernel.access import clinician_of, is_staff
 
 
 class MeetingTimeError(frappe.ValidationError):

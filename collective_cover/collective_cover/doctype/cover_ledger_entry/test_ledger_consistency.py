@@ -7,9 +7,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from collective_cover.cover.lifecycle import insert_ledger_entry
-from collective_cover.cover.records import aware, block_start, fairness_window, load_burden, naive
+from collective_cover.cover.records import block_start, load_burden
 from collective_cover.engine.model import EntryKind, LedgerEntry, MemberBurden, Policy
 from collective_cover.engine.policies import aggregate_ledger, cover_entries, reversal_entries
+from collective_cover.kernel.dates import aware, fairness_window, naive
 from collective_cover.reports.ledger import member_totals
 from collective_cover.tests.factories import make_clinician, make_pool, make_program
 

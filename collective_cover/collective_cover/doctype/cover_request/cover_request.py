@@ -7,8 +7,7 @@ from frappe.query_builder import Criterion
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.permissions import is_staff
-from collective_cover.cover.records import aware, engine_duty, engine_pool, naive
+from collective_cover.cover.records import engine_duty, engine_pool
 from collective_cover.engine.filing import (
 	DEFAULT_HORIZON,
 	DEFAULT_MAX_DUTY_HOURS,
@@ -17,6 +16,8 @@ from collective_cover.engine.filing import (
 	filing_problems,
 )
 from collective_cover.engine.units import duty_units
+from collective_cover.kernel.access import is_staff
+from collective_cover.kernel.dates import aware, naive
 
 # Set only by the lifecycle (accept, decline, assign, escalate, complete, cancel), never by a save.
 LIFECYCLE_FIELDS = (

@@ -5,8 +5,8 @@ from frappe.desk.query_report import run
 from frappe.utils import getdate, now_datetime
 
 from collective_cover.collective_cover.report.coaching_continuity.coaching_continuity import execute
-from collective_cover.cover.records import fairness_window
 from collective_cover.engine.fairness import days
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.cases import CoachingTestCase
 from collective_cover.tests.factories import make_program, make_user, user_of
 from collective_cover.tests.report_factories import restrict_to_program

@@ -11,8 +11,8 @@ import frappe
 from frappe import _
 
 from collective_cover.api.cover import member_pool
-from collective_cover.cover.permissions import is_staff
 from collective_cover.engine.fairness import PoolFairness
+from collective_cover.kernel.access import is_staff
 from collective_cover.reports.ledger import member_totals
 from collective_cover.reports.scope import report_window
 from collective_cover.reports.standing import MemberStanding, load_pool_people, pool_standing

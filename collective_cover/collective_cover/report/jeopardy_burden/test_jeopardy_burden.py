@@ -10,8 +10,8 @@ from collective_cover.collective_cover.report.jeopardy_burden.jeopardy_burden im
 	PoolOutsideProgramError,
 	execute,
 )
-from collective_cover.cover.records import fairness_window
 from collective_cover.engine.model import EntryKind
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.factories import make_clinician, make_program, make_user, user_of
 from collective_cover.tests.report_factories import (
 	cover_and_reversal,

@@ -12,9 +12,10 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from collective_cover.cover.records import block_start, engine_pool, fairness_window
+from collective_cover.cover.records import block_start, engine_pool
 from collective_cover.engine.fairness import pool_fairness
 from collective_cover.engine.resilience import at_block_cap, block_resilience
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.reports.ledger import MemberTotals, block_cover_units, block_totals
 from collective_cover.reports.scope import readable_pools, report_window
 from collective_cover.reports.standing import load_pool_people

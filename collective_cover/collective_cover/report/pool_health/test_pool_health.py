@@ -6,8 +6,9 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate
 
 from collective_cover.collective_cover.report.pool_health.pool_health import execute
-from collective_cover.cover.records import block_start, fairness_window
+from collective_cover.cover.records import block_start
 from collective_cover.engine.model import EntryKind
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.factories import make_clinician, make_program, make_user, user_of
 from collective_cover.tests.report_factories import (
 	cover_and_reversal,
