@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
+from collective_cover.engine.model import TRAINEE_ROLES
+
 PROGRAM = "Test IM Residency"
 
 
@@ -69,7 +71,7 @@ def make_clinician(
 				"doctype": "Clinician",
 				"full_name": full_name,
 				"role": role,
-				"training_level": level if role in ("Resident", "Fellow") else None,
+				"training_level": level if role in TRAINEE_ROLES else None,
 				"program": program,
 				"user": email,
 				"fte": 1,
