@@ -58,6 +58,7 @@ doc_events = {
 		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
 		"on_cancel": "collective_cover.cover.lifecycle.reverse_cover",
 	},
+	"User": {"on_trash": "collective_cover.calendar_feed.tokens.remove_with_user"},
 }
 
 scheduler_events = {

@@ -15,5 +15,6 @@ One module per decision:
 - pairing      — optimal coach pairings under capacity, never breaking an active one
 - meetings     — coaching meeting proposals in shared half-days, and the pace of a pairing
 - care_team    — patient-identifier checks for care-team labels
+- ical         — iCalendar (RFC 5545) documents for members' calendar feeds
 - bench        — benchmarks printed as ratios
 """
