@@ -50,6 +50,9 @@ override_whitelisted_methods = {
 }
 before_request = ["collective_cover.kernel.core_queries.check_query_request"]
 
+# The pool reports open on (their required Pool filter's default).
+boot_session = "collective_cover.boot.boot_session"
+
 # Rules that span doctypes, in one place.
 doc_events = {
 	# Door checks on every record of this module, before any rule reads its values.

@@ -217,6 +217,25 @@ def test_day_with_nobody_available_is_left_open_and_explained():
 
 
 @pytest.mark.parametrize("method", ["milp", "greedy"])
+def test_explanations_call_members_by_name_and_fall_back_to_the_id(method):
+	pool = make_pool("CLN-1", "CLN-2")
+	plan = plan_rota(
+		pool,
+		people("CLN-1", "CLN-2"),
+		d(0),
+		d(1),
+		expected_units_per_day=1,
+		method=method,
+		names={"CLN-1": "Ana Ruiz"},
+	)
+	by_member = {day.member: day.explanation for day in plan.days}
+	assert set(by_member) == {"CLN-1", "CLN-2"}
+	assert by_member["CLN-1"].startswith("Ana Ruiz: ")
+	assert "CLN-1" not in by_member["CLN-1"]
+	assert by_member["CLN-2"].startswith("CLN-2: ")
+
+
+@pytest.mark.parametrize("method", ["milp", "greedy"])
 def test_block_cap_leaves_days_open_with_an_explanation(method):
 	pool = make_pool("a", "b", cap=1, block_days=7)
 	plan = plan_rota(pool, people("a", "b"), d(0), d(13), expected_units_per_day=1, method=method)

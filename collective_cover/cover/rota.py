@@ -43,6 +43,14 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 	)
 	window_start = fairness_window(now.date())[0]
 	covered = sum(c.burden.covered_units for c in candidates)
+	names = dict(
+		frappe.get_all(
+			"Clinician",
+			filters={"name": ("in", [c.member.id for c in candidates] or [""])},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
 	plan = plan_rota(
 		pool,
 		[c.member for c in candidates],
@@ -52,7 +60,9 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 		carried_deviation=carried,
 		expected_units_per_day=expected_units_per_day(covered, window_start, now.date()),
 		block_anchor=window_start,
+		names=names,
 	)
+	how = plan_method_label(plan.method, plan.optimal)
 	frappe.db.delete("Jeopardy Rota", {"pool": pool_doc.name, "rota_date": ("between", (start, end))})
 	for day in plan.days:
 		frappe.get_doc(
@@ -62,16 +72,30 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 				"rota_date": day.day,
 				"clinician": day.member,
 				"explanation": day.explanation,
-				"plan_method": plan.method,
+				"plan_method": how,
 			}
 		).insert(ignore_permissions=True)
+	rostered = sum(1 for d in plan.days if d.member)
+	worst = round(plan.max_abs_deviation, 2)
 	return {
 		"days": len(plan.days),
-		"rostered": sum(1 for d in plan.days if d.member),
+		"rostered": rostered,
 		"method": plan.method,
 		"optimal": plan.optimal,
-		"max_abs_deviation": round(plan.max_abs_deviation, 2),
+		"max_abs_deviation": worst,
+		"message": _(
+			"{0} of {1} days rostered ({2}); everyone ends within {3} units of their fair share."
+		).format(rostered, len(plan.days), how, worst),
 	}
+
+
+def plan_method_label(method: str, optimal: bool) -> str:
+	"""How the planner chose, in words (the engine's "milp" is the exact optimiser)."""
+	if method == "greedy":
+		return _("day by day, the member furthest below fair share each day")
+	if optimal:
+		return _("by the optimiser: the fairest plan possible")
+	return _("by the optimiser: the fairest plan found within its time limit")
 
 
 def load_call_outs(

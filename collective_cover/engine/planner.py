@@ -103,6 +103,7 @@ class _Problem:
 	w: float
 	coverable: int  # D: the most days that can get someone under the caps
 	share: tuple[float, ...]  # w·D·eᵢ/E
+	names: tuple[str, ...]  # what explanations call each member (their name, else their id)
 
 	def deviation(self, k: int, count: int) -> float:
 		return self.carried[k] + self.w * count - self.share[k]
@@ -146,8 +147,11 @@ def plan_rota(
 	block_anchor: date | None = None,
 	method: str = "auto",
 	time_limit: float = 20.0,
+	names: Mapping[str, str] | None = None,
 ) -> RotaPlan:
 	"""Choose the first back-up for each day of [start, end] (inclusive); see the module docstring.
+
+	Explanations call members by `names` (member id → name), falling back to their ids.
 
 	With method "milp" or "auto", a solve that hits `time_limit` seconds returns the best plan found so
 	far with optimal=False, or the greedy plan when the solver found none.
@@ -163,6 +167,7 @@ def plan_rota(
 		carried_deviation or {},
 		expected_units_per_day,
 		block_anchor or start,
+		names or {},
 	)
 	variables = sum(len(av) for av in p.avail)
 	if method == "greedy" or (method == "auto" and variables > MILP_MAX_VARIABLES):
@@ -170,7 +175,7 @@ def plan_rota(
 	return _milp(p, time_limit)
 
 
-def _problem(pool, members, start, end, unavailability, carried, expected, anchor) -> _Problem:
+def _problem(pool, members, start, end, unavailability, carried, expected, anchor, names) -> _Problem:
 	if end < start:
 		raise ValueError(f"plan ends ({end}) before it starts ({start})")
 	caps = pool.caps
@@ -225,6 +230,7 @@ def _problem(pool, members, start, end, unavailability, carried, expected, ancho
 		w=w,
 		coverable=coverable,
 		share=share,
+		names=tuple(names.get(i, i) for i in ids),
 	)
 
 
@@ -304,7 +310,7 @@ def _greedy(p: _Problem) -> RotaPlan:
 		if k is None:
 			days_out.append(_open_day(p, d, capped_by_day[d]))
 		else:
-			text = f"{p.ids[k]}: {notes[d]}; {_units(final[k])} after this plan)."
+			text = f"{p.names[k]}: {notes[d]}; {_units(final[k])} after this plan)."
 			days_out.append(_rostered_day(p, d, k, capped_by_day[d], text))
 	return _plan(p, tuple(days_out), counts, "greedy", optimal=False)
 
@@ -556,8 +562,8 @@ def _from_assignment(p: _Problem, assignment, method: str, *, optimal: bool) -> 
 			continue
 		available = len(p.avail[d]) - len(capped)
 		text = (
-			f"{p.ids[k]}: chosen {how} among {available} available to keep the largest projected "
-			f"deviation at {worst:.2f} units; {p.ids[k]} ends this plan at "
+			f"{p.names[k]}: chosen {how} among {available} available to keep everyone within "
+			f"{worst:.2f} units of their fair share; {p.names[k]} ends this plan at "
 			f"{_units(final[k])} units with {counts[k]} rota day{'s' * (counts[k] != 1)}."
 		)
 		days_out.append(_rostered_day(p, d, k, capped, text))

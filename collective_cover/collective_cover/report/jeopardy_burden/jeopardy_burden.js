@@ -15,6 +15,8 @@ frappe.query_reports["Jeopardy Burden"] = {
 			fieldtype: "Link",
 			options: "Jeopardy Pool",
 			reqd: 1,
+			// The largest pool the user may open (collective_cover.boot), so the report never opens empty.
+			default: frappe.boot.collective_cover && frappe.boot.collective_cover.default_pool,
 			get_query() {
 				const program = frappe.query_report.get_filter_value("program");
 				return { filters: program ? { program } : {} };

@@ -61,7 +61,7 @@ class TestWellnessCheckIns(FrappeTestCase):
 		frappe.db.rollback(save_point="wellness_check_ins_test")
 
 	def rows(self, **filters):
-		_columns, data, _message, _chart, summary = execute(filters)
+		_columns, data, self.message, _chart, summary = execute(filters)
 		fields = ("clinician", "full_name", "program", "call_outs", "coordinators", "open")
 		return [tuple(row[f] for f in fields) for row in data], [card["value"] for card in summary]
 
@@ -75,6 +75,15 @@ class TestWellnessCheckIns(FrappeTestCase):
 		for user in (self.coordinator, self.director):
 			frappe.set_user(user)
 			self.assertEqual(self.rows(), expected)
+			self.assertEqual(
+				self.message.split("<br>"),
+				[
+					"1 check-in prompt in this period.",
+					"1 still waits for a coordinator to check in."
+					if len(asked) > 1
+					else "Every prompt has been closed by a coordinator.",
+				],
+			)
 			self.assertNotIn("wellness-secret-reason", json.dumps(run("Wellness Check-ins", {}), default=str))
 
 		frappe.set_user(self.surgery_coordinator)

@@ -13,6 +13,7 @@ from frappe.query_builder.functions import Concat, Count, Date, GroupConcat, Min
 from pypika.terms import Interval
 
 from collective_cover.reports.scope import day_after, day_start, readable_programs, report_window
+from collective_cover.reports.words import counted, in_words
 
 
 def execute(filters=None):
@@ -20,7 +21,7 @@ def execute(filters=None):
 	programs = readable_programs(filters)
 	window_days = frappe.get_cached_doc("Collective Cover Settings").checkin_window_days or 60
 	prompts = load_prompts(programs, *report_window(filters), window_days, filters.role) if programs else []
-	return get_columns(window_days), prompts, None, None, get_summary(prompts)
+	return get_columns(window_days), prompts, in_words(summary_sentences(prompts)), None, get_summary(prompts)
 
 
 def load_prompts(programs: list[str], start, end, window_days: int, role: str | None = None) -> list[dict]:
@@ -77,6 +78,27 @@ def get_columns(window_days: int) -> list[dict]:
 		{"fieldname": "coordinators", "label": _("Coordinators Prompted"), "fieldtype": "Data", "width": 260},
 		{"fieldname": "open", "label": _("Still Open"), "fieldtype": "Int", "width": 100},
 	]  # fmt: skip
+
+
+def summary_sentences(prompts: list[dict]) -> list[str]:
+	"""What is waiting for a coordinator, in words."""
+	if not prompts:
+		return [_("Nobody has called out often enough to prompt a check-in in this period.")]
+	waiting = sum(1 for p in prompts if p.open)
+	return [
+		_("1 check-in prompt in this period.")
+		if len(prompts) == 1
+		else _("{0} check-in prompts in this period, for {1} clinicians.").format(
+			len(prompts), len({p.clinician for p in prompts})
+		),
+		_("Every prompt has been closed by a coordinator.")
+		if not waiting
+		else counted(
+			waiting,
+			_("1 still waits for a coordinator to check in."),
+			_("{0} still wait for a coordinator to check in."),
+		),
+	]
 
 
 def get_summary(prompts: list[dict]) -> list[dict]:
