@@ -193,6 +193,19 @@ def test_a_resident_with_two_coaches_in_one_run_is_not_double_booked_either():
 	}
 
 
+def test_a_slot_already_begun_or_past_today_is_not_proposed():
+	after_two = at("2026-07-07", 14, 5)
+	assert plan(pairing("ada"), today=date(2026, 7, 7), now=after_two)["ada-xavier"][0] == (
+		"2026-07-07 14:15",
+		"15:00",
+	)
+	after_clinic = at("2026-07-07", 16, 20)
+	assert plan(pairing("ada"), today=date(2026, 7, 7), now=after_clinic)["ada-xavier"][0] == (
+		"2026-07-14 13:00",
+		"13:45",
+	)
+
+
 def test_one_pairings_own_proposals_never_overlap_even_at_two_shared_sites():
 	two_sites = (HalfDay(date(2026, 7, 7), "PM", "Main"), HalfDay(date(2026, 7, 7), "PM", "North"))
 	assert times_of(propose(shared=two_sites, min_gap_days=0)) == [

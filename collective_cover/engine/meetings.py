@@ -119,6 +119,7 @@ def propose_meetings(
 	today: date,
 	minutes: int = DEFAULT_MEETING_MINUTES,
 	min_gap_days: int = 122,
+	now: datetime | None = None,
 ) -> tuple[MeetingProposal, ...]:
 	"""The meetings still owed this year, as slots of `minutes` in shared half-days; fewer (or none) when
 	they do not fit.
@@ -126,7 +127,8 @@ def propose_meetings(
 	`held` are the pairing's meetings already held or booked: those inside `year` count towards
 	`required`, and every one of them keeps proposals `min_gap_days` away. `busy` is both parties' busy
 	time as aware [start, end) intervals: unavailability and their other meetings. Proposals lie in
-	`year`, on or after `today`, one per half-day.
+	`year`, on or after `today`, one per half-day, and start no earlier than `now` when it is given (a
+	slot earlier this afternoon has gone).
 
 	Earliest first: each proposal is the earliest free slot of the earliest shared half-day that has one
 	and is far enough from held meetings and from the proposals before it. That fits the most meetings
@@ -141,6 +143,8 @@ def propose_meetings(
 	owed = required - sum(1 for day in held if first <= day <= last)
 	gap = timedelta(days=min_gap_days)
 	taken = _in_utc(busy)
+	if now is not None:
+		taken.append((datetime.min.replace(tzinfo=timezone.utc), _instant(now)))  # the past is taken
 	proposals: list[MeetingProposal] = []
 	for half_day in sorted(set(shared)):
 		if len(proposals) >= owed:
@@ -165,10 +169,11 @@ def propose_for_pairings(
 	today: date,
 	minutes: int = DEFAULT_MEETING_MINUTES,
 	min_gap_days: int = 122,
+	now: datetime | None = None,
 ) -> dict[str, tuple[MeetingProposal, ...]]:
 	"""Meetings for several pairings in one run, keyed by pairing, planned in the order given.
 
-	`busy` is each person's busy time. A pairing's proposals become busy time of its resident and coach
+	`busy` is each person's busy time; the other figures are as in `propose_meetings`. A pairing's proposals become busy time of its resident and coach
 	before the next pairing is planned, so residents who share a coach get consecutive slots, never the
 	same one.
 	"""
@@ -186,6 +191,7 @@ def propose_for_pairings(
 			today,
 			minutes=minutes,
 			min_gap_days=min_gap_days,
+			now=now,
 		)
 		for person in people:
 			taken.setdefault(person, []).extend((p.start, p.end) for p in proposals)
