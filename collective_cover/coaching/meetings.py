@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import frappe
 from frappe import _
@@ -71,7 +71,7 @@ def busy_intervals(clinicians: list[str], since: datetime) -> dict[str, list[Int
 	return busy
 
 
-def planned_meeting_days(pairings: list[str], year) -> dict[str, list]:
+def planned_meeting_days(pairings: list[str], year: tuple[date, date]) -> dict[str, list[date]]:
 	"""Each pairing's planned meeting dates in the academic year: they count and keep proposals apart."""
 	meeting = frappe.qb.DocType("Coaching Meeting")
 	days = defaultdict(list)
