@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import frappe
+from frappe.tests.utils import change_settings
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from collective_cover.coaching.meetings import busy_intervals
@@ -130,7 +131,7 @@ class TestMeetingSlots(CoachingTestCase):
 		)
 
 	def test_the_meeting_length_comes_from_the_settings(self):
-		with self.change_settings("Collective Cover Settings", meeting_minutes=60):
+		with change_settings("Collective Cover Settings", meeting_minutes=60):
 			ada, cleo = self.pair(self.ada, self.xavier), self.pair(self.cleo, self.xavier)
 		self.assertEqual(slots_of(ada.name)[0], slot(self.tuesday, "13:00", "14:00"))
 		self.assertEqual(slots_of(cleo.name)[0], slot(self.tuesday, "14:00", "15:00"))

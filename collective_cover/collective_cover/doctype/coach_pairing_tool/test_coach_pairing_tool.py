@@ -2,6 +2,7 @@ import itertools
 from datetime import timedelta
 
 import frappe
+from frappe.tests.utils import change_settings
 from frappe.utils import get_datetime
 
 from collective_cover.collective_cover.doctype.coach_pairing_tool.coach_pairing_tool import (
@@ -63,7 +64,7 @@ class TestCoachPairingTool(CoachingTestCase):
 		):
 			with (
 				self.subTest(minutes=minutes),
-				self.change_settings("Collective Cover Settings", meeting_minutes=minutes),
+				change_settings("Collective Cover Settings", meeting_minutes=minutes),
 			):
 				frappe.db.savepoint("tool_run")
 				create(PROGRAM, *self.window())

@@ -211,7 +211,18 @@ class TestDoubleBookingOverHttp(FrappeTestCase):
 	def tearDownClass(cls):
 		cls.site.stop()
 		frappe.db.rollback()
-		frappe.db.delete("Coaching Meeting", {"pairing": ("in", cls.pairings)})
+		meetings = frappe.get_all("Coaching Meeting", filters={"pairing": ("in", cls.pairings)}, pluck="name")
+		# The proposals told both people when the pairings were made.
+		users = frappe.get_all("User", filters={"name": ("like", f"%{cls.tag}%")}, pluck="name")
+		frappe.db.delete("Notification Log", {"for_user": ("in", users)})
+		queued = frappe.get_all(
+			"Email Queue",
+			filters={"reference_doctype": "Coaching Meeting", "reference_name": ("in", meetings)},
+			pluck="name",
+		)
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued or [""])})
+		frappe.db.delete("Email Queue", {"name": ("in", queued or [""])})
+		frappe.db.delete("Coaching Meeting", {"name": ("in", meetings)})
 		frappe.db.delete("Coach Pairing", {"name": ("in", cls.pairings)})
 		clinicians = frappe.get_all("Clinician", filters={"full_name": ("like", f"%{cls.tag}")}, pluck="name")
 		frappe.db.delete("Clinic Session Template", {"parent": ("in", clinicians)})
