@@ -23,12 +23,14 @@ import frappe
 from frappe.query_builder import Criterion
 from frappe.utils import add_days, add_years, getdate
 
+from collective_cover.coaching.meetings import meeting_bookings, meeting_minutes
 from collective_cover.coaching.pairings import suggest_for_program
 from collective_cover.coaching.schedule import WEEKDAYS, clinic_half_days
 from collective_cover.cover import lifecycle
 from collective_cover.demo.names import full_names
-from collective_cover.engine.clinic import HALF_DAY_HOURS, shared_half_days
-from collective_cover.kernel.dates import aware, fairness_window
+from collective_cover.engine.clinic import HALF_DAY_HOURS, half_day_span, shared_half_days
+from collective_cover.engine.meetings import free_slot, meeting_length
+from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
 
 DEMO_PROGRAM = "Demo Internal Medicine Residency"
 EMAIL_DOMAIN = "demo-im.example"
@@ -560,7 +562,8 @@ def create_coaching(plan: DemoPlan, echo: Echo, commit: bool) -> None:
 
 
 def hold_meeting(pairing, from_date: date, to_date: date, rng: random.Random) -> int:
-	"""A held meeting in one of the pair's shared clinic half-days between the dates, if they share one."""
+	"""A held meeting in the first free slot of one of the pair's shared clinic half-days between the
+	dates, if they share one and that half-day has room."""
 	if to_date <= from_date:
 		return 0
 	clinics = clinic_half_days([pairing.resident, pairing.coach], from_date, add_days(to_date, -1))
@@ -568,7 +571,13 @@ def hold_meeting(pairing, from_date: date, to_date: date, rng: random.Random) ->
 	if not shared:
 		return 0
 	half_day = rng.choice(shared)
-	end = at(half_day.day, HALF_DAY_HOURS[half_day.half][1])
+	begins, ends = (naive(moment) for moment in half_day_span(half_day, site_tz()))
+	booked = meeting_bookings([pairing.resident, pairing.coach], begins, ends)
+	slot = free_slot(
+		half_day, meeting_length(meeting_minutes()), [(b.start, b.end) for b in booked], site_tz()
+	)
+	if slot is None:
+		return 0
 	frappe.get_doc(
 		{
 			"doctype": "Coaching Meeting",
@@ -576,8 +585,8 @@ def hold_meeting(pairing, from_date: date, to_date: date, rng: random.Random) ->
 			"status": "Held",
 			"mode": "In person",
 			"site": half_day.site,
-			"starts_at": end - timedelta(minutes=30),
-			"ends_at": end,
+			"starts_at": naive(slot[0]),
+			"ends_at": naive(slot[1]),
 			"relationship_pulse": rng.choice((0.8, 1.0)),
 		}
 	).insert(ignore_permissions=True)

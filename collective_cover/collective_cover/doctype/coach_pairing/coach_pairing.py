@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
-from collective_cover.coaching.meetings import propose_for_pairing
+from collective_cover.coaching.meetings import propose_meetings_for
 from collective_cover.coaching.pairings import ACTIVE, connectedness
 from collective_cover.engine.model import TRAINEE_ROLES
 
@@ -46,8 +46,9 @@ class CoachPairing(Document):
 		)
 
 	def after_insert(self):
-		if self.status == ACTIVE:
-			propose_for_pairing(self)
+		# The pairing tool proposes for all the pairings it creates at once, once they all exist.
+		if self.status == ACTIVE and not self.flags.meetings_proposed_by_caller:
+			propose_meetings_for([self])
 
 	def validate_roles(self):
 		roles = dict(
@@ -128,4 +129,4 @@ class CoachPairing(Document):
 	def propose_meetings(self) -> list[str]:
 		"""Propose the meetings still needed this academic year (from the form's button)."""
 		self.check_permission("write")
-		return propose_for_pairing(self)
+		return propose_meetings_for([self])
