@@ -12,10 +12,10 @@ from collective_cover.coaching.schedule import clinic_half_days
 from collective_cover.cover.records import fairness_window
 from collective_cover.engine.clinic import shared_half_days
 from collective_cover.engine.meetings import meeting_pace
+from collective_cover.engine.model import TRAINEE_ROLES
 from collective_cover.engine.pairing import PairingPlan, suggest_pairings
 from collective_cover.kernel.validators import parse_date, refuse
 
-TRAINEE_ROLES = ("Resident", "Fellow")
 ACTIVE = "Active"
 
 

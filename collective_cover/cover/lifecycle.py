@@ -390,12 +390,8 @@ def escalate(name: str, now: datetime | None = None) -> Step:
 def run_ladder(ctx: RequestContext) -> Step:
 	doc = ctx.doc
 	offers = offers_of(doc.name)
-	declined = {row.clinician for row in offers if row.declined_at}
-	# Decliners are asked last: still ranked, so nobody is left uncovered when only they can help.
-	ranked = [m for m in ctx.ranking.order if m not in declined] + [
-		m for m in ctx.ranking.order if m in declined
-	]
 	overflow_ctx = None
+	ranked = ctx.ranking.order
 	if not ranked and ctx.pool.overflow_pool:
 		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now)
 	state = LadderState(
@@ -405,6 +401,7 @@ def run_ladder(ctx: RequestContext) -> Step:
 		starts_at=ctx.request.starts_at,
 		ends_at=ctx.request.ends_at,
 		offered=frozenset(row.clinician for row in offers),  # a decliner is not asked again
+		declined=frozenset(row.clinician for row in offers if row.declined_at),
 	)
 	step = next_step(
 		state, ctx.pool.ladder, ctx.now, ranked, overflow_ctx.ranking.order if overflow_ctx else None

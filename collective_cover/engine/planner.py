@@ -41,9 +41,9 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -51,7 +51,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 from .fairness import days, unavailable_dates
-from .model import Member, Pool, Unavailability
+from .model import Interval, Member, Pool, Unavailability
 
 # 90 members × 365 days = 32,850 binaries solves exactly in seconds; far larger pools fall back to greedy.
 MILP_MAX_VARIABLES = 200_000
@@ -110,6 +110,28 @@ class _Problem:
 	def block_span(self, b: int) -> tuple[date, date]:
 		first = self.anchor + timedelta(days=b * self.block_days)
 		return first, first + timedelta(days=self.block_days - 1)
+
+
+def expected_units_per_day(covered_units: float, window_start: date, today: date) -> float:
+	"""What a rota day is expected to bring its first back-up: the pool's covers so far this window, per
+	day elapsed (today included)."""
+	return covered_units / max((today - window_start).days + 1, 1)
+
+
+def called_out_days(spans: Iterable[tuple[datetime, datetime]], tz: tzinfo) -> tuple[Unavailability, ...]:
+	"""A member's own filed requests as unavailability over every local day they touch: somebody who
+	called out sick for a day is not that day's first back-up."""
+	days_away = []
+	for start, end in spans:
+		first, last = Interval(start, end).day_span(tz)
+		days_away.append(
+			Unavailability(
+				datetime.combine(first, datetime.min.time(), tz),
+				datetime.combine(last + timedelta(days=1), datetime.min.time(), tz),
+				kind="Called out",
+			)
+		)
+	return tuple(days_away)
 
 
 def plan_rota(

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
+from collective_cover.engine.model import TRAINEE_ROLES
+
 PROGRAM = "Test IM Residency"
 
 
@@ -69,7 +71,7 @@ def make_clinician(
 				"doctype": "Clinician",
 				"full_name": full_name,
 				"role": role,
-				"training_level": level if role in ("Resident", "Fellow") else None,
+				"training_level": level if role in TRAINEE_ROLES else None,
 				"program": program,
 				"user": email,
 				"fte": 1,
@@ -187,6 +189,10 @@ class QueryCounter:
 	def count(self) -> int:
 		return len(self.queries)
 
+	@property
+	def reads(self) -> int:
+		return sum(1 for query in self.queries if str(query).lstrip().upper().startswith("SELECT"))
+
 
 def remove_committed_records(tag: str) -> None:
 	"""Tests whose records other processes must see commit them; this removes everything tagged."""
@@ -209,10 +215,13 @@ def remove_committed_records(tag: str) -> None:
 	)
 	frappe.db.delete("Coaching Meeting", {"pairing": ("in", pairings or [""])})
 	frappe.db.delete("Coach Pairing", {"name": ("in", pairings or [""])})
-	for pool in frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name"):
+	pools = frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name")
+	frappe.db.delete("Jeopardy Rota", {"pool": ("in", pools or [""])})
+	for pool in pools:
 		frappe.delete_doc("Jeopardy Pool", pool, force=True, ignore_permissions=True)
-	users = frappe.get_all("Clinician", filters={"name": ("in", clinicians or [""])}, pluck="user")
 	frappe.db.delete("Clinician", {"name": ("in", clinicians or [""])})
-	for user in filter(None, users):
+	frappe.db.delete("Residency Program", {"name": ("like", f"%{tag}")})
+	# The clinicians' users and any other user the class made, such as coordinators: all carry the tag.
+	for user in frappe.get_all("User", filters={"name": ("like", f"%{tag}%")}, pluck="name"):
 		frappe.delete_doc("User", user, force=True, ignore_permissions=True)
 	frappe.db.commit()

@@ -37,6 +37,8 @@ class LiveSite:
 		"""`statics`: also serve /assets and /files (as `bench serve` does), which a browser needs."""
 		self.workers = workers
 		self.app = "frappe.app:application_with_statics()" if statics else "frappe.app:application"
+		# Tests send requests from threads of their own, where frappe.local (thread-local) has no site.
+		self.site = frappe.local.site
 		self.port = free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
 		self.site = frappe.local.site  # request threads have no frappe.local of their own
