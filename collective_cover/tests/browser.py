@@ -10,7 +10,7 @@ collective_cover.tests.browser`); `bench run-tests --app` does not collect it (i
 with test_), so the slow browser run happens once. It skips itself only when Chromium or Playwright is
 missing. With CC_SCREENSHOTS=<folder> it saves the README's screenshots there.
 
-Records the server must see are committed and removed afterwards, as in the concurrency tests.
+Records the server must see are committed and removed afterwards (CommittedRecordsTestCase).
 """
 
 from __future__ import annotations
@@ -22,22 +22,19 @@ import unittest
 
 import frappe
 from frappe.installer import update_site_config
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils.password import update_password
 
 from collective_cover.cover import lifecycle
+from collective_cover.tests.cases import CommittedRecordsTestCase
 from collective_cover.tests.factories import (
 	make_clinician,
-	make_outgoing_email_account,
 	make_pool,
 	make_program,
 	make_request,
 	make_user,
-	remove_committed_records,
 	shift_at,
 	user_of,
 )
-from collective_cover.tests.live_site import LiveSite
 
 CHROMIUM = os.environ.get("CC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,9 +65,11 @@ def browser_missing() -> str | None:
 	return None
 
 
-class BrowserTestCase(FrappeTestCase):
+class BrowserTestCase(CommittedRecordsTestCase):
 	"""A gunicorn serving the site with its assets, one Chromium, and pages that record every console
 	error and page error."""
+
+	serve = statics = True
 
 	@classmethod
 	def setUpClass(cls):
@@ -80,10 +79,7 @@ class BrowserTestCase(FrappeTestCase):
 		super().setUpClass()
 		from playwright.sync_api import sync_playwright
 
-		cls.tag = frappe.generate_hash(length=5)
-		cls.addClassCleanup(cls.remove_records)
 		make_program()
-		make_outgoing_email_account()
 		cls.make_records()
 		cls.finish_setup_wizard()
 		# No socket.io server runs beside the test's gunicorn: realtime stays off, as Frappe's
@@ -91,8 +87,6 @@ class BrowserTestCase(FrappeTestCase):
 		update_site_config("disable_async", 1)
 		cls.addClassCleanup(update_site_config, "disable_async", "None")
 		frappe.db.commit()
-		cls.site = LiveSite(workers=2, statics=True).start()
-		cls.addClassCleanup(cls.site.stop)
 		cls.playwright = sync_playwright().start()
 		cls.addClassCleanup(cls.playwright.stop)
 		cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -101,11 +95,6 @@ class BrowserTestCase(FrappeTestCase):
 	@classmethod
 	def make_records(cls):
 		raise NotImplementedError
-
-	@classmethod
-	def remove_records(cls):
-		frappe.db.rollback()
-		remove_committed_records(cls.tag)  # everything tagged, the coordinator's user too; commits
 
 	@classmethod
 	def finish_setup_wizard(cls):

@@ -7,22 +7,20 @@ from datetime import timedelta
 
 import frappe
 import requests
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 from frappe.utils.password import update_password
 
+from collective_cover.tests.cases import CommittedRecordsTestCase
 from collective_cover.tests.factories import (
 	make_clinician,
-	make_outgoing_email_account,
 	make_pool,
 	make_program,
 	make_request,
 	make_user,
-	remove_committed_records,
 	shift_at,
 	user_of,
 )
-from collective_cover.tests.live_site import LiveSite, api_token
+from collective_cover.tests.live_site import api_token
 from collective_cover.tests.report_factories import restrict_to_program
 
 API = "/api/method/collective_cover.api.my_cover."
@@ -43,13 +41,13 @@ def words(response) -> str:
 	return " ".join(messages) or body.get("exception", "")
 
 
-class TestMyCoverOverHTTP(FrappeTestCase):
+class TestMyCoverOverHTTP(CommittedRecordsTestCase):
+	serve = True
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.tag = frappe.generate_hash(length=6)
 		make_program()
-		make_outgoing_email_account()
 		cls.requester = make_clinician(f"Phone Requester {cls.tag}")
 		cls.member = make_clinician(f"Phone Member {cls.tag}")
 		cls.outsider = make_clinician(f"Phone Outsider {cls.tag}")
@@ -91,15 +89,7 @@ class TestMyCoverOverHTTP(FrappeTestCase):
 		cls.users = users
 		for user in (users["requester"], users["coordinator"]):
 			update_password(user, PASSWORD)
-		frappe.db.commit()
-		cls.site = LiveSite(workers=2).start()
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.site.stop()
-		frappe.db.rollback()
-		remove_committed_records(cls.tag)  # the users and the other programme carry the tag too
-		super().tearDownClass()
+		frappe.db.commit()  # the users and the other programme carry the tag, so they go afterwards too
 
 	def file(self, hours_from_now: float = 48):
 		doc = make_request(
