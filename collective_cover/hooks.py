@@ -19,6 +19,10 @@ fixtures = [
 	}
 ]
 
+# Clinicians start the day on their phone's home, /my-cover (www/my_cover.py); staff keep Desk.
+get_website_user_home_page = "collective_cover.www.my_cover.website_home_page"
+on_session_creation = ["collective_cover.www.my_cover.land_after_login"]
+
 # Who sees which rows (a has_permission hook can only deny, never grant).
 permission_query_conditions = {
 	"Cover Request": "collective_cover.cover.permissions.cover_request_query",

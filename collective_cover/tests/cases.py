@@ -82,9 +82,11 @@ class CoachingTestCase(FrappeTestCase):
 class CommittedRecordsTestCase(FrappeTestCase):
 	"""For races: other processes see only committed records, so these classes commit what they make,
 	naming it with the class's tag, and remove everything tagged afterwards. With `serve`, a gunicorn
-	(`cls.site`) serves the site for the class's HTTP requests."""
+	(`cls.site`) serves the site for the class's HTTP requests; with `statics` too, its assets, for a
+	browser."""
 
 	serve = False
+	statics = False
 
 	@classmethod
 	def setUpClass(cls):
@@ -92,7 +94,7 @@ class CommittedRecordsTestCase(FrappeTestCase):
 		cls.tag = frappe.generate_hash(length=6)
 		make_outgoing_email_account()
 		if cls.serve:
-			cls.site = LiveSite().start()
+			cls.site = LiveSite(statics=cls.statics).start()
 
 	@classmethod
 	def tearDownClass(cls):

@@ -208,7 +208,11 @@ def remove_committed_records(tag: str) -> None:
 	frappe.db.delete("Clinician Shift", {"clinician": ("in", clinicians or [""])})
 	frappe.db.delete("Cover Request Reason", {"cover_request": ("in", requests_ or [""])})
 	frappe.db.delete("Cover Request", {"name": ("in", requests_ or [""])})
-	pairings = frappe.get_all("Coach Pairing", filters={"resident": ("in", clinicians or [""])}, pluck="name")
+	pairings = frappe.get_all(
+		"Coach Pairing",
+		or_filters={"resident": ("in", clinicians or [""]), "coach": ("in", clinicians or [""])},
+		pluck="name",
+	)
 	frappe.db.delete("Coaching Meeting", {"pairing": ("in", pairings or [""])})
 	frappe.db.delete("Coach Pairing", {"name": ("in", pairings or [""])})
 	pools = frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name")
