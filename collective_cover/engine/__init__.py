@@ -15,5 +15,6 @@ One module per decision:
 - pairing      — optimal coach pairings under capacity, never breaking an active one
 - meetings     — coaching meeting proposals in shared half-days, and the pace of a pairing
 - care_team    — patient-identifier checks for care-team labels
+- wellness     — whether a member's call-outs prompt a wellness check-in
 - bench        — benchmarks printed as ratios
 """
