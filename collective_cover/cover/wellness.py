@@ -15,6 +15,7 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import get_datetime
 
+from collective_cover.cover import notify
 from collective_cover.cover.permissions import coordinator_users
 from collective_cover.engine.wellness import CheckInRule, check_in_due
 
@@ -36,6 +37,8 @@ def prompt_check_in(doc, method=None) -> None:
 	if not check_in_due(call_outs, rule):
 		return
 	check_in = open_check_in(doc.requester) or create_check_in(doc, call_outs, rule, filed_at)
+	if notify.is_silenced():
+		return
 	asked = set(
 		frappe.get_all(
 			"ToDo",

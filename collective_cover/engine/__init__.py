@@ -16,5 +16,4 @@ One module per decision:
 - meetings     — coaching meeting proposals in shared half-days, and the pace of a pairing
 - care_team    — patient-identifier checks for care-team labels
 - wellness     — whether a member's call-outs prompt a wellness check-in
-- bench        — benchmarks printed as ratios
 """
