@@ -11,7 +11,8 @@ def collective_cover_demo(context, clear=False):
 	"""Create the demo programme "Demo Internal Medicine Residency" (idempotent), or remove it."""
 	import frappe
 
-	from collective_cover.demo.programme import clear_demo, create_demo
+	from collective_cover.devtools.demo.build import create_demo
+	from collective_cover.devtools.demo.clear import clear_demo
 
 	with frappe.init_site(get_site(context)):
 		frappe.connect()

@@ -11,6 +11,9 @@ app_license = "mit"
 # so a newcomer sees each doctype's fields in its controller.
 export_python_type_annotations = True
 
+# Desk-wide JavaScript: the filters the reports and dashboard chart sources share (public/js/).
+app_include_js = "collective_cover.bundle.js"
+
 # Roles are not standard documents, so they ship as fixtures — filtered to this app's own roles.
 fixtures = [
 	{

@@ -1,4 +1,4 @@
-from collective_cover.engine.bench import QUICK, main, ranking_pool
+from collective_cover.devtools.benchmarks.engine import QUICK, main, ranking_pool
 from collective_cover.engine.simulate import COLLECTIVE, LOAD_BALANCING, ROUND_ROBIN
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_datetime, now_datetime
+from frappe.utils import format_datetime, now_datetime
 
 from collective_cover.cover import notify
 from collective_cover.cover.records import engine_pool, engine_request, load_candidates, load_care_team
@@ -253,14 +253,16 @@ def complete_cover(
 	notify.covered(ctx.doc)
 
 
-def accept(name: str) -> None:
-	"""A member volunteers: first accept wins; eligibility is re-checked under the lock."""
+def accept(name: str, now: datetime | None = None) -> None:
+	"""A member volunteers: first accept wins; eligibility is re-checked under the lock. `now` is for
+	replaying history (the demo); it defaults to the present."""
 	clinician = current_clinician()
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
 		raise_not_open(doc, clinician)
-	refuse_if_ended(doc)
-	ctx = RequestContext(doc)
+	now = now or aware(now_datetime())
+	refuse_if_ended(doc, now)
+	ctx = RequestContext(doc, now=now)
 	if clinician not in ctx.ranking.order:
 		frappe.throw(
 			_("You cannot cover {0}: {1}").format(doc.name, ctx.exclusion_of(clinician)),
@@ -280,8 +282,8 @@ def raise_not_open(doc, clinician: str | None = None) -> None:
 	frappe.throw(message, AlreadyCoveredError, title=_("Already covered"))
 
 
-def refuse_if_ended(doc) -> None:
-	if get_datetime(doc.ends_at) <= now_datetime():
+def refuse_if_ended(doc, now: datetime) -> None:
+	if aware(doc.ends_at) <= now:
 		frappe.throw(
 			_("Cover request {0} ended at {1}; it can no longer be covered.").format(
 				doc.name, format_datetime(doc.ends_at)
@@ -291,8 +293,9 @@ def refuse_if_ended(doc) -> None:
 		)
 
 
-def decline(name: str, note: str | None = None) -> None:
-	"""An offered member or a member of the pool says they cannot: asked last from now on."""
+def decline(name: str, note: str | None = None, now: datetime | None = None) -> None:
+	"""An offered member or a member of the pool says they cannot: asked last from now on. `now` is for
+	replaying history (the demo); it defaults to the present."""
 	clinician = current_clinician()
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
@@ -306,22 +309,22 @@ def decline(name: str, note: str | None = None) -> None:
 			NotOfferedError,
 			title=_("Not offered"),
 		)
+	now = now or aware(now_datetime())
 	offer = frappe.qb.DocType("Cover Request Offer")
 	if offered:
 		(
 			frappe.qb.update(offer)
-			.set(offer.declined_at, now_datetime())
+			.set(offer.declined_at, naive(now))
 			.set(offer.decline_note, note)
 			.where(offer.name == offered.name)
 		).run()
 	else:
-		now = now_datetime()
 		insert_app_rows(
 			doc,
 			"Cover Request Offer",
 			("clinician", "declined_at", "decline_note"),
-			[(clinician, now, note)],
-			aware(now),
+			[(clinician, naive(now), note)],
+			now,
 		)
 
 

@@ -3,14 +3,35 @@ channel — bell notification, email through the Email Queue, realtime to the us
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import frappe
 from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import get_url
 
 
+@contextmanager
+def silenced() -> Iterator[None]:
+	"""Inside, nobody is told anything — no message is queued and no wellness to-do assigned — while
+	every record is written as ever: the demo replays a year that never was."""
+	before = frappe.flags.cover_messages_silenced
+	frappe.flags.cover_messages_silenced = True
+	try:
+		yield
+	finally:
+		frappe.flags.cover_messages_silenced = before
+
+
+def is_silenced() -> bool:
+	return bool(frappe.flags.cover_messages_silenced)
+
+
 def enqueue(method, job_key: str, **kwargs) -> None:
 	"""Run `method` on RQ once the transaction commits; one job per key, so retries never double up."""
+	if is_silenced():
+		return
 	frappe.enqueue(
 		method,
 		queue="short",

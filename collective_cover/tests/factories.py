@@ -207,6 +207,12 @@ def remove_committed_records(tag: str) -> None:
 	frappe.db.delete("Cover Ledger Entry", {"clinician": ("in", clinicians or [""])})
 	frappe.db.delete("Clinician Shift", {"clinician": ("in", clinicians or [""])})
 	frappe.db.delete("Cover Request Reason", {"cover_request": ("in", requests_ or [""])})
+	check_ins = frappe.get_all(
+		"Wellness Check-in", filters={"clinician": ("in", clinicians or [""])}, pluck="name"
+	)
+	for doctype, field in (("ToDo", "reference_name"), ("Comment", "reference_name"), ("Version", "docname")):
+		frappe.db.delete(doctype, {field: ("in", check_ins or [""])})
+	frappe.db.delete("Wellness Check-in", {"name": ("in", check_ins or [""])})
 	frappe.db.delete("Cover Request", {"name": ("in", requests_ or [""])})
 	pairings = frappe.get_all(
 		"Coach Pairing",

@@ -3,17 +3,7 @@ frappe.provide("frappe.dashboards.chart_sources");
 frappe.dashboards.chart_sources["Burden Distribution"] = {
 	method: "collective_cover.collective_cover.dashboard_chart_source.burden_distribution.burden_distribution.get",
 	filters: [
-		{
-			fieldname: "program",
-			label: __("Programme"),
-			fieldtype: "Link",
-			options: "Residency Program",
-		},
-		{
-			fieldname: "pool",
-			label: __("Pool"),
-			fieldtype: "Link",
-			options: "Jeopardy Pool",
-		},
+		collective_cover.report_filters.program(),
+		collective_cover.report_filters.pool(),
 	],
 };

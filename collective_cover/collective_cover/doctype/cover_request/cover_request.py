@@ -113,8 +113,9 @@ class CoverRequest(Document):
 			self.save_private_reason()
 
 	def on_submit(self):
-		self.db_set({"status": "Open", "submitted_at": now_datetime(), "ladder_stage": "New"})
-		ctx = lifecycle.RequestContext(self)
+		filed_at = self.filing_time()
+		self.db_set({"status": "Open", "submitted_at": filed_at, "ladder_stage": "New"})
+		ctx = lifecycle.RequestContext(self, now=aware(filed_at))
 		lifecycle.write_ranking_snapshot(ctx, _("At submission"))
 		lifecycle.run_ladder(ctx)
 
@@ -133,6 +134,11 @@ class CoverRequest(Document):
 	def on_cancel(self):
 		self.db_set({"status": "Cancelled", "next_escalation_at": None})
 		refresh_title(self)  # a cancelled request has no coverer
+
+	def filing_time(self):
+		"""Now; or, when the demo replays a past year (`flags.filed_at`, which no request can set), the
+		moment the request is filed in that history."""
+		return self.flags.filed_at or now_datetime()
 
 	def reset_lifecycle_fields(self):
 		"""Until it is filed a request has no lifecycle: whatever a caller sent for the fields the
@@ -241,7 +247,7 @@ class CoverRequest(Document):
 			[FiledDuty(row.idx, aware(row.start), aware(row.end)) for row in self.duties],
 			frappe.db.get_value("Clinician", self.requester, "program"),
 			pool.program,
-			aware(now_datetime()),
+			aware(self.filing_time()),
 			max_duty_hours=pool.max_duty_hours or DEFAULT_MAX_DUTY_HOURS,
 			horizon=timedelta(days=pool.filing_horizon_days or DEFAULT_HORIZON.days),
 		)

@@ -124,27 +124,28 @@ class TestWellnessCheckIn(CoverRequestTestCase):
 		coordinator = make_user("coordinator@cc-test.example", roles=("Cover Coordinator",))
 		for days in (2, 4):
 			make_request(self.requester, self.pool, hours_from_now=24 * days)
+		self.assertFalse(frappe.db.exists("Wellness Check-in", {"clinician": self.requester}))
 		self.assertEqual(
-			frappe.db.count(
-				"ToDo", {"allocated_to": coordinator, "description": ("like", f"%{self.requester}%")}
-			),
-			0,
+			frappe.db.count("ToDo", {"allocated_to": coordinator, "reference_type": "Wellness Check-in"}), 0
 		)
 		make_request(self.requester, self.pool, hours_from_now=24 * 6)
+		(check_in,) = frappe.get_all("Wellness Check-in", filters={"clinician": self.requester}, pluck="name")
 		todos = frappe.get_all(
 			"ToDo",
-			filters={"allocated_to": coordinator, "description": ("like", f"%[{self.requester}]%")},
-			fields=["description", "reference_type", "reference_name"],
+			filters={
+				"allocated_to": coordinator,
+				"reference_type": "Wellness Check-in",
+				"reference_name": check_in,
+			},
+			fields=["description"],
 		)
 		self.assertEqual(len(todos), 1)
 		self.assertIn("has called out 3 times in the last 60 days", todos[0].description)
-		# No reference: a ToDo's reference would show "assigned to" on the Clinician for everyone.
-		self.assertEqual((todos[0].reference_type, todos[0].reference_name), (None, None))
+		# The reference is the private check-in: "assigned to" never shows on the Clinician.
+		self.assertFalse(frappe.db.get_value("Clinician", self.requester, "_assign"))
 		# A fourth call-out does not nag with a second prompt while the first is open.
 		make_request(self.requester, self.pool, hours_from_now=24 * 8)
+		self.assertEqual(frappe.db.count("Wellness Check-in", {"clinician": self.requester}), 1)
 		self.assertEqual(
-			frappe.db.count(
-				"ToDo", {"allocated_to": coordinator, "description": ("like", f"%[{self.requester}]%")}
-			),
-			1,
+			frappe.db.count("ToDo", {"allocated_to": coordinator, "reference_name": check_in}), 1
 		)

@@ -3,12 +3,7 @@
 
 frappe.query_reports["Coaching Continuity"] = {
 	filters: [
-		{
-			fieldname: "program",
-			label: __("Residency Program"),
-			fieldtype: "Link",
-			options: "Residency Program",
-		},
+		collective_cover.report_filters.program(),
 		{
 			fieldname: "coach",
 			label: __("Coach"),
@@ -31,16 +26,9 @@ frappe.query_reports["Coaching Continuity"] = {
 			fieldtype: "Select",
 			options: ["", "On pace", "Behind", "Overdue"],
 		},
-		{
-			fieldname: "from_date",
-			label: __("Ran From"),
-			fieldtype: "Date",
-		},
-		{
-			fieldname: "to_date",
-			label: __("Ran To"),
-			fieldtype: "Date",
-		},
+		// Pairings that ran at any time between the dates, whenever they began.
+		collective_cover.report_filters.from_date({ label: __("Ran From"), description: "" }),
+		collective_cover.report_filters.to_date({ label: __("Ran To"), default: "" }),
 	],
 	// Coaches with their pairings beneath them.
 	tree: true,

@@ -3,39 +3,10 @@
 
 frappe.query_reports["Cover Timeliness"] = {
 	filters: [
-		{
-			fieldname: "program",
-			label: __("Residency Program"),
-			fieldtype: "Link",
-			options: "Residency Program",
-		},
-		{
-			fieldname: "pool",
-			label: __("Jeopardy Pool"),
-			fieldtype: "Link",
-			options: "Jeopardy Pool",
-			get_query() {
-				const program = frappe.query_report.get_filter_value("program");
-				return program ? { filters: { program } } : {};
-			},
-		},
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			description: __("Empty: the start of the academic year"),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "role",
-			label: __("Requester's Role"),
-			fieldtype: "Select",
-			options: ["", "Resident", "Fellow", "Faculty", "APP", "Nurse"],
-		},
+		collective_cover.report_filters.program(),
+		collective_cover.report_filters.pool_of_program(),
+		collective_cover.report_filters.from_date(),
+		collective_cover.report_filters.to_date(),
+		collective_cover.report_filters.role({ label: __("Requester's Role") }),
 	],
 };

@@ -3,43 +3,15 @@
 
 frappe.query_reports["Jeopardy Burden"] = {
 	filters: [
-		{
-			fieldname: "program",
-			label: __("Program"),
-			fieldtype: "Link",
-			options: "Residency Program",
-		},
-		{
-			fieldname: "pool",
-			label: __("Jeopardy Pool"),
-			fieldtype: "Link",
-			options: "Jeopardy Pool",
+		collective_cover.report_filters.program(),
+		collective_cover.report_filters.pool_of_program({
 			reqd: 1,
 			// The largest pool the user may open (collective_cover.boot), so the report never opens empty.
 			default: frappe.boot.collective_cover && frappe.boot.collective_cover.default_pool,
-			get_query() {
-				const program = frappe.query_report.get_filter_value("program");
-				return { filters: program ? { program } : {} };
-			},
-		},
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			description: __("Empty: the start of the academic year"),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "role",
-			label: __("Role"),
-			fieldtype: "Select",
-			options: ["", "Resident", "Fellow", "Faculty", "APP", "Nurse"],
-		},
+		}),
+		collective_cover.report_filters.from_date(),
+		collective_cover.report_filters.to_date(),
+		collective_cover.report_filters.role(),
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

@@ -3,29 +3,9 @@
 
 frappe.query_reports["Wellness Check-ins"] = {
 	filters: [
-		{
-			fieldname: "program",
-			label: __("Residency Program"),
-			fieldtype: "Link",
-			options: "Residency Program",
-		},
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			description: __("Empty: the start of the academic year"),
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "role",
-			label: __("Role"),
-			fieldtype: "Select",
-			options: ["", "Resident", "Fellow", "Faculty", "APP", "Nurse"],
-		},
+		collective_cover.report_filters.program(),
+		collective_cover.report_filters.from_date(),
+		collective_cover.report_filters.to_date(),
+		collective_cover.report_filters.role(),
 	],
 };

@@ -1,17 +1,17 @@
-"""Wellness Check-ins: the private prompts repeated call-outs raised (cover/wellness.py) — who, when,
-how many call-outs led to it, which coordinators were asked and how many have not yet closed it.
+"""Wellness Check-ins: the private check-ins repeated call-outs prompted (cover/wellness.py) — who, when,
+how many call-outs led to it, which coordinators were asked, how many of them still have it open, and
+whether it is done.
 
-Only coordinators and directors run this report (its roles), for the programmes they may read. A prompt
-is one ToDo per coordinator, carrying the clinician's id as "[CLN-…]" and no reference fields (so that
-colleagues never see it on the Clinician); the report finds prompts by that marker. No reason appears.
+Only coordinators and directors run this report (its roles), for the programmes they may read. Each row
+is one Wellness Check-in with the ToDos that reference it. No reason appears.
 """
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Concat, Count, Date, GroupConcat, Min
-from pypika.terms import Interval
+from frappe.query_builder.functions import Count, GroupConcat
 
+from collective_cover.cover.wellness import CHECK_IN
 from collective_cover.reports.scope import day_after, day_start, readable_programs, report_window
 from collective_cover.reports.words import counted, in_words
 
@@ -19,64 +19,61 @@ from collective_cover.reports.words import counted, in_words
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	programs = readable_programs(filters)
-	window_days = frappe.get_cached_doc("Collective Cover Settings").checkin_window_days or 60
-	prompts = load_prompts(programs, *report_window(filters), window_days, filters.role) if programs else []
-	return get_columns(window_days), prompts, in_words(summary_sentences(prompts)), None, get_summary(prompts)
+	prompts = load_prompts(programs, *report_window(filters), filters.role) if programs else []
+	return get_columns(), prompts, in_words(summary_sentences(prompts)), None, get_summary(prompts)
 
 
-def load_prompts(programs: list[str], start, end, window_days: int, role: str | None = None) -> list[dict]:
-	"""One row per clinician and day prompted, in one query; `role` keeps residents', say."""
-	todo = frappe.qb.DocType("ToDo")
+def load_prompts(programs: list[str], start, end, role: str | None = None) -> list[dict]:
+	"""One row per check-in prompted between the dates, with its coordinators, in one query; `role`
+	keeps residents', say."""
+	check_in = frappe.qb.DocType(CHECK_IN)
 	clin = frappe.qb.DocType("Clinician")
-	req = frappe.qb.DocType("Cover Request")
-	# What the prompt counted: submitted requests in the window_days up to it.
-	call_out = (
-		(req.requester == clin.name)
-		& (req.docstatus == 1)
-		& (req.submitted_at <= todo.creation)
-		& (req.submitted_at >= todo.creation - Interval(days=window_days))
-	)
-	prompted_on = Date(todo.creation)
+	todo = frappe.qb.DocType("ToDo")
 	rows = (
-		frappe.qb.from_(todo)
+		frappe.qb.from_(check_in)
 		.join(clin)
-		.on(todo.description.like(Concat("%[", clin.name, "]%")))
-		.left_join(req)
-		.on(call_out)
+		.on(clin.name == check_in.clinician)
+		.left_join(todo)
+		.on((todo.reference_type == CHECK_IN) & (todo.reference_name == check_in.name))
 		.select(
-			Min(todo.creation).as_("prompted_on"),
+			check_in.name.as_("check_in"),
+			check_in.prompted_at.as_("prompted_on"),
 			clin.name.as_("clinician"),
 			clin.full_name,
-			clin.program,
-			Count(req.name).distinct().as_("call_outs"),
+			check_in.program,
+			check_in.call_outs,
+			check_in.window_days,
+			check_in.status,
 			GroupConcat(todo.allocated_to).distinct().as_("coordinators"),
 			Count(Case().when(todo.status == "Open", todo.name)).distinct().as_("open"),
 		)
 		.where(
-			clin.program.isin(programs)
-			& todo.reference_type.isnull()
-			& (todo.creation >= day_start(start))
-			& (todo.creation < day_after(end))
+			check_in.program.isin(programs)
+			& (check_in.prompted_at >= day_start(start))
+			& (check_in.prompted_at < day_after(end))
 			& ((clin.role == role) if role else (clin.name.isnotnull()))
 		)
-		.groupby(clin.name, prompted_on)
-		.orderby(prompted_on, order=frappe.qb.desc)
+		.groupby(check_in.name)
+		.orderby(check_in.prompted_at, order=frappe.qb.desc)
 		.orderby(clin.full_name)
 	).run(as_dict=True)
 	for row in rows:
-		row.coordinators = ", ".join(sorted(row.coordinators.split(",")))
+		row.coordinators = ", ".join(sorted((row.coordinators or "").split(",")))
 	return rows
 
 
-def get_columns(window_days: int) -> list[dict]:
+def get_columns() -> list[dict]:
 	return [
 		{"fieldname": "prompted_on", "label": _("Prompted On"), "fieldtype": "Datetime", "width": 160},
 		{"fieldname": "clinician", "label": _("Clinician"), "fieldtype": "Link", "options": "Clinician", "width": 120},
 		{"fieldname": "full_name", "label": _("Name"), "fieldtype": "Data", "width": 180},
 		{"fieldname": "program", "label": _("Residency Program"), "fieldtype": "Link", "options": "Residency Program", "width": 160},
-		{"fieldname": "call_outs", "label": _("Call-outs in the {0} Days Before").format(window_days), "fieldtype": "Int", "width": 200},
+		{"fieldname": "call_outs", "label": _("Call-outs Counted"), "fieldtype": "Int", "width": 140},
+		{"fieldname": "window_days", "label": _("Within Days"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "coordinators", "label": _("Coordinators Prompted"), "fieldtype": "Data", "width": 260},
 		{"fieldname": "open", "label": _("Still Open"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 80},
+		{"fieldname": "check_in", "label": _("Wellness Check-in"), "fieldtype": "Link", "options": "Wellness Check-in", "width": 130},
 	]  # fmt: skip
 
 

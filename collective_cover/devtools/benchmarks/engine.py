@@ -18,12 +18,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from .fairness import days
-from .model import Candidate, CoverRequest, Duty, DutyKind, Member, MemberBurden, Membership, Pool, Role
-from .pairing import benchmark_pairing
-from .planner import plan_rota
-from .ranking import rank
-from .simulate import (
+from collective_cover.engine.fairness import days
+from collective_cover.engine.model import (
+	Candidate,
+	CoverRequest,
+	Duty,
+	DutyKind,
+	Member,
+	MemberBurden,
+	Membership,
+	Pool,
+	Role,
+)
+from collective_cover.engine.pairing import benchmark_pairing
+from collective_cover.engine.planner import plan_rota
+from collective_cover.engine.ranking import rank
+from collective_cover.engine.simulate import (
 	ACADEMIC_YEAR,
 	COLLECTIVE,
 	DEFAULT_MEMBERS,

@@ -1,6 +1,6 @@
 """How much the Jeopardy Burden report costs over the bare SQL aggregate it needs, on a large ledger.
 
-    bench --site <site> execute collective_cover.reports.benchmark.run
+    bench --site <site> execute collective_cover.devtools.benchmarks.burden_report.run
 
 Builds a programme, a pool of MEMBERS members and LEDGER_ROWS ledger rows over this academic year inside
 one transaction, times the report's `execute` against the GROUP BY it cannot do without, and rolls the
