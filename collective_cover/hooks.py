@@ -25,6 +25,7 @@ permission_query_conditions = {
 	"Cover Ledger Entry": "collective_cover.cover.permissions.ledger_entry_query",
 	"Clinician Shift": "collective_cover.cover.permissions.shift_query",
 	"Clinician Unavailability": "collective_cover.cover.permissions.unavailability_query",
+	"Jeopardy Rota": "collective_cover.cover.permissions.rota_query",
 	"Coach Pairing": "collective_cover.coaching.permissions.coach_pairing_query",
 	"Coaching Meeting": "collective_cover.coaching.permissions.coaching_meeting_query",
 	"Coaching Note": "collective_cover.coaching.permissions.coaching_note_query",
@@ -35,14 +36,24 @@ has_permission = {
 	"Cover Ledger Entry": "collective_cover.cover.permissions.ledger_entry_permission",
 	"Clinician Shift": "collective_cover.cover.permissions.shift_permission",
 	"Clinician Unavailability": "collective_cover.cover.permissions.shift_permission",
+	"Jeopardy Rota": "collective_cover.cover.permissions.shift_permission",
 	"Coach Pairing": "collective_cover.coaching.permissions.coach_pairing_permission",
 	"Coaching Meeting": "collective_cover.coaching.permissions.coaching_meeting_permission",
 	"Coaching Note": "collective_cover.coaching.permissions.coaching_note_permission",
 	"Care Team": "collective_cover.coaching.permissions.care_team_permission",
 }
 
+# Core doors narrowed for this module's doctypes (see kernel/core_queries.py for what each one leaked).
+override_whitelisted_methods = {
+	"frappe.client.get_count": "collective_cover.kernel.core_queries.get_count",
+	"frappe.client.get": "collective_cover.kernel.core_queries.get",
+}
+before_request = ["collective_cover.kernel.core_queries.check_query_request"]
+
 # Rules that span doctypes, in one place.
 doc_events = {
+	# Door checks on every record of this module, before any rule reads its values.
+	"*": {"before_validate": "collective_cover.kernel.validators.check_values"},
 	"Cover Request": {
 		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
 		"on_cancel": "collective_cover.cover.lifecycle.reverse_cover",

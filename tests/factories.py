@@ -13,6 +13,7 @@ from collective_cover.engine.model import (
 	Member,
 	MemberBurden,
 	Membership,
+	Pool,
 	Role,
 )
 
@@ -23,6 +24,11 @@ def at(day: str, hour: int = 0, minute: int = 0) -> datetime:
 	return datetime.combine(date.fromisoformat(day), datetime.min.time(), TZ).replace(
 		hour=hour, minute=minute
 	)
+
+
+def wards(**kw) -> Pool:
+	"""The test pool, in the zone the test datetimes are written in unless a test says otherwise."""
+	return Pool("Wards", **{"time_zone": TZ.key, **kw})
 
 
 def duty(day: str, start_hour: int = 7, hours: int = 12, kind: DutyKind = DutyKind.DAY, **kw) -> Duty:

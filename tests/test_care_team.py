@@ -74,3 +74,21 @@ def test_each_fragment_is_reported_once():
 	# The digits of "MRN 1234567" are also a 7-digit run, and the date after DOB is also a date.
 	assert len(identifier_problems("MRN 1234567")) == 1
 	assert len(identifier_problems("DOB 1987-03-12")) == 1
+
+
+@pytest.mark.parametrize(
+	("label", "problems"),
+	[
+		("Team for jane.doe+chf@example.org", ("looks like an e-mail address: 'jane.doe+chf@example.org'",)),
+		("Call 555-123-4567 first", ("looks like a phone number: '555-123-4567'",)),
+		("CHF team +1 (555) 123 4567", ("looks like a phone number: '+1 (555) 123 4567'",)),
+		("Family on 020 7946 0958", ("looks like a phone number: '020 7946 0958'",)),
+	],
+)
+def test_email_addresses_and_phone_numbers_are_identifiers(label, problems):
+	assert identifier_problems(label) == problems
+
+
+@pytest.mark.parametrize("label", ["2026-2027 cohort", "Extension 12345", "Ward 5B, bed 12", "Team 555-1234"])
+def test_short_digit_runs_are_not_phone_numbers(label):
+	assert identifier_problems(label) == ()

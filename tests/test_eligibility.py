@@ -1,12 +1,14 @@
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from factories import at, candidate, duty, request
+import pytest
+from factories import at, candidate, duty, request, wards
 
 from collective_cover.engine import eligibility as E
 from collective_cover.engine.eligibility import check_eligibility
-from collective_cover.engine.model import Caps, DutyKind, Interval, Pool, Role, Unavailability
+from collective_cover.engine.model import Caps, Duty, DutyKind, Interval, Pool, Role, Unavailability
 
-POOL = Pool("Wards")
+POOL = wards()
 NIGHT = duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT)
 REQ = request(NIGHT)
 
@@ -45,7 +47,7 @@ def test_unavailability_and_own_shifts_exclude_with_a_readable_sentence():
 
 
 def test_role_and_training_level_rules():
-	residents_only = Pool("Wards", allowed_roles=frozenset({Role.RESIDENT}))
+	residents_only = wards(allowed_roles=frozenset({Role.RESIDENT}))
 	verdict = check_eligibility(candidate("f", role=Role.FACULTY), REQ, residents_only)
 	assert verdict.reasons[0].message == "role Faculty may not cover in this pool (Resident)"
 	senior_night = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT, level=2))
@@ -54,14 +56,13 @@ def test_role_and_training_level_rules():
 	assert verdict.reasons[0].message == "PGY-1 may not cover a duty that needs PGY-2 or above"
 	assert check_eligibility(candidate("pgy2", level=2), senior_night, POOL).eligible
 	# A pool may demand a gap above the duty's level; faculty are not bound by training levels.
-	strict = Pool("Wards", min_level_gap=1)
+	strict = wards(min_level_gap=1)
 	assert not check_eligibility(candidate("pgy2", level=2), senior_night, strict).eligible
 	assert check_eligibility(candidate("f", role=Role.FACULTY), senior_night, strict).eligible
 
 
 def test_caps_per_block_and_window():
-	capped = Pool(
-		"Wards",
+	capped = wards(
 		caps=Caps(
 			max_activations_per_block=2,
 			max_units_per_window=10,
@@ -106,3 +107,55 @@ def test_should_rules_keep_a_member_eligible_but_flagged():
 	verdict = check_eligibility(candidate("m", schedule=[duty("2026-09-10", 5, 8)]), REQ, POOL)
 	assert verdict.eligible and verdict.soft_only
 	assert [r.hard for r in verdict.reasons] == [False]
+
+
+def test_days_and_times_in_reasons_are_the_pool_zones_whatever_zone_records_are_given_in():
+	utc = ZoneInfo("UTC")
+	# 19:00–23:30 New York on 10 September is 23:00–03:30 UTC: in the pool's days it never reaches the 11th.
+	evening = duty("2026-09-10", 19, 4)
+	evening_in_utc = request(Duty(evening.start.astimezone(utc), evening.end.astimezone(utc)))
+	leaves_on_the_10th = candidate("m", left="2026-09-10")
+	assert check_eligibility(leaves_on_the_10th, evening_in_utc, POOL).eligible
+	verdict = check_eligibility(leaves_on_the_10th, evening_in_utc, wards(time_zone="UTC"))
+	assert verdict.reasons[0].message == "not active in the pool on 2026-09-11"
+	# Sentences show the pool's wall clock, not the zone the record was stored in.
+	away = Unavailability(at("2026-09-10").astimezone(utc), at("2026-09-11").astimezone(utc), kind="Leave")
+	verdict = check_eligibility(candidate("m", unavailability=[away]), evening_in_utc, POOL)
+	assert verdict.reasons[0].message == "unavailable (Leave) 2026-09-10 00:00 → 2026-09-11 00:00"
+	own = Duty(at("2026-09-10", 18).astimezone(utc), at("2026-09-10", 20).astimezone(utc))
+	verdict = check_eligibility(candidate("m", schedule=[own]), evening_in_utc, POOL)
+	assert verdict.reasons[0].message == "has their own day shift 2026-09-10 18:00 → 2026-09-10 20:00"
+
+
+def test_a_pool_zone_must_be_an_iana_name():
+	assert wards().zone == ZoneInfo("America/New_York")
+	assert Pool("Wards").zone == ZoneInfo("UTC")
+	with pytest.raises(
+		ValueError, match=r"pool Wards: unknown time zone 'Eastern' \(an IANA name such as America/New_York\)"
+	):
+		Pool("Wards", time_zone="Eastern")
+
+
+def test_a_cover_starting_as_a_24_hour_call_ends_is_excluded_for_the_transition_hours():
+	own_call = duty("2026-09-09", 7, 24, kind=DutyKind.CALL)
+	morning = request(duty("2026-09-10", 7, 3))
+	verdict = check_eligibility(candidate("r", schedule=[own_call]), morning, POOL)
+	assert not verdict.eligible
+	assert [(r.code, r.message) for r in verdict.reasons] == [
+		(
+			"continuous_hours",
+			"would make 27.0 h of continuous work over 2 duties "
+			"(limit 24 h: the 4 h of transitions after it allow no new patient care)",
+		)
+	]
+
+
+def test_a_night_float_resident_with_free_weekends_is_eligible():
+	# Sunday to Friday nights 20:00–08:00 through August to October, but for the night to be covered:
+	# no calendar day is free, yet every weekend gives 36 h, one day off in seven.
+	first = date(2026, 8, 2)  # a Sunday
+	nights = [duty((first + timedelta(days=i)).isoformat(), 20, 12, kind=DutyKind.NIGHT) for i in range(91)]
+	cover = duty("2026-09-16", 20, 12, kind=DutyKind.NIGHT)
+	schedule = [n for n in nights if n.start.weekday() != 5 and n != cover]
+	verdict = check_eligibility(candidate("r", schedule=schedule), request(cover), POOL)
+	assert (verdict.eligible, verdict.reasons) == (True, ())

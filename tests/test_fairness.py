@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from factories import TZ, at
@@ -6,12 +6,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collective_cover.engine.fairness import (
+	WHOLE_DAY_SLACK,
 	academic_window,
 	coefficient_of_variation,
+	days,
 	deviations,
 	exposure,
 	gini,
 	pool_fairness,
+	unavailable_dates,
+	unavailable_days,
 )
 from collective_cover.engine.model import Member, Membership, Role, Unavailability
 
@@ -85,39 +89,80 @@ def test_deviations_sum_to_zero(members):
 
 
 def test_a_vacation_typed_until_23_59_covers_its_last_day():
-	from collective_cover.engine.fairness import is_unavailable_on, unavailable_days
-
 	away = [Unavailability(at("2026-12-01"), at("2026-12-03", 23, 59))]
-	assert [is_unavailable_on(date(2026, 12, d), away, TZ) for d in (1, 2, 3, 4)] == [True, True, True, False]
+	assert unavailable_dates(away, date(2026, 11, 1), date(2026, 12, 31), TZ) == {
+		date(2026, 12, 1),
+		date(2026, 12, 2),
+		date(2026, 12, 3),
+	}
 	assert unavailable_days(away, date(2026, 11, 1), date(2026, 12, 31), TZ) == 3
 	ends_at_noon = [Unavailability(at("2026-12-01"), at("2026-12-03", 12))]
 	assert unavailable_days(ends_at_noon, date(2026, 11, 1), date(2026, 12, 31), TZ) == 2
+
+
+def test_a_day_covered_by_two_records_together_is_a_day_away():
+	member = Member("a", Role.RESIDENT, 1, fte=0.5)
+	split_day = (
+		Unavailability(at("2026-12-01"), at("2026-12-01", 12), kind="Leave"),
+		Unavailability(at("2026-12-01", 12), at("2026-12-02"), kind="Vacation"),
+	)
+	assert unavailable_dates(split_day, date(2026, 11, 1), date(2026, 12, 31), TZ) == {date(2026, 12, 1)}
+	assert exposure(member, Membership("a", date(2026, 7, 1)), split_day, WINDOW, TZ) == 364 * 0.5
+	# Typed without seconds: until 11:59, then from 12:00.
+	typed = (
+		Unavailability(at("2026-12-01"), at("2026-12-01", 11, 59), kind="Leave"),
+		Unavailability(at("2026-12-01", 12), at("2026-12-01", 23, 59), kind="Vacation"),
+	)
+	assert unavailable_days(typed, date(2026, 11, 1), date(2026, 12, 31), TZ) == 1
+	# Three overlapping records from 2 December 20:00 to 6 December 00:00: the 3rd, 4th and 5th are away,
+	# though only the 4th lies inside any one record.
+	chain = (
+		Unavailability(at("2026-12-03", 18), at("2026-12-05", 6), kind="Leave"),
+		Unavailability(at("2026-12-05", 6), at("2026-12-06"), kind="Away rotation"),
+		Unavailability(at("2026-12-02", 20), at("2026-12-03", 20), kind="Post-call"),
+	)
+	assert unavailable_days(chain, date(2026, 11, 1), date(2026, 12, 31), TZ) == 3
+	# A gap of two minutes is a real gap: the day has a free moment.
+	gap = (
+		Unavailability(at("2026-12-01"), at("2026-12-01", 11, 58), kind="Leave"),
+		Unavailability(at("2026-12-01", 12), at("2026-12-02"), kind="Vacation"),
+	)
+	assert unavailable_days(gap, date(2026, 11, 1), date(2026, 12, 31), TZ) == 0
+
+
+def away_all_day(day: date, records) -> bool:
+	"""Reference: walk from the day's midnight through any record (stretched by the slack) that holds
+	the point reached, until none does; the day is away when the walk reaches the next midnight."""
+	reach, end = at(day.isoformat()), at((day + timedelta(days=1)).isoformat())
+	moved = True
+	while reach < end and moved:
+		moved = False
+		for u in records:
+			if u.start <= reach < u.end + WHOLE_DAY_SLACK:
+				reach, moved = u.end + WHOLE_DAY_SLACK, True
+	return reach >= end
 
 
 @given(
 	st.lists(
 		st.tuples(
 			st.integers(0, 60),
-			st.integers(0, 20),
 			st.integers(0, 23),
-			st.integers(0, 23),
+			st.integers(1, 72),
 			st.sampled_from([0, 58, 59]),
 		),
-		max_size=6,
+		max_size=8,
 	)
 )
 def test_unavailable_days_agrees_with_the_day_by_day_definition(periods):
-	from datetime import timedelta
-
-	from collective_cover.engine.fairness import days, is_unavailable_on, unavailable_days
-
 	away = [
 		Unavailability(
-			at("2026-07-01", h1) + timedelta(days=d),
-			at("2026-07-01", h2, minute) + timedelta(days=d + n + 1),
+			at("2026-07-01", hour) + timedelta(days=d),
+			at("2026-07-01", hour, minute) + timedelta(days=d, hours=hours),
 		)
-		for d, n, h1, h2, minute in periods
+		for d, hour, hours, minute in periods
 	]
 	start, end = date(2026, 7, 5), date(2026, 8, 20)
-	expected = sum(1 for day in days(start, end) if is_unavailable_on(day, away, TZ))
-	assert unavailable_days(away, start, end, TZ) == expected
+	expected = {day for day in days(start, end) if away_all_day(day, away)}
+	assert unavailable_dates(away, start, end, TZ) == expected
+	assert unavailable_days(away, start, end, TZ) == len(expected)

@@ -80,3 +80,32 @@ def test_closed_or_finished_requests_do_nothing():
 def test_same_state_and_clock_give_the_same_step():
 	s = state(Stage.OFFERED_TOP, ("m1", "m2", "m3"))
 	assert next_step(s, LADDER, minutes(20), RANKED) == next_step(s, LADDER, minutes(20), RANKED)
+
+
+def test_a_request_whose_last_duty_has_ended_is_marked_unfilled_and_offered_to_nobody():
+	ended = LadderState(
+		True,
+		Stage.OFFERED_TOP,
+		SUBMITTED,
+		SUBMITTED + timedelta(hours=1),
+		frozenset(),
+		ends_at=SUBMITTED + timedelta(hours=13),
+	)
+	step = next_step(ended, Ladder(), SUBMITTED + timedelta(hours=13), ["a", "b"])
+	assert (step.step, step.members, step.next_stage) == (Step.MARK_UNFILLED, (), Stage.DONE)
+	assert step.why == "the last duty ended uncovered"
+	# a minute before the end it is still assigned as usual
+	step = next_step(ended, Ladder(), SUBMITTED + timedelta(hours=12, minutes=59), ["a", "b"])
+	assert (step.step, step.members) == (Step.ASSIGN, ("a",))
+
+
+def test_members_who_declined_are_assigned_only_when_nobody_else_is_eligible():
+	declined = LadderState(
+		True, Stage.OFFERED_ALL, SUBMITTED, STARTS, frozenset(RANKED), declined=frozenset({"m1", "m2"})
+	)
+	step = next_step(declined, LADDER, minutes(30), RANKED)
+	assert (step.step, step.members) == (Step.ASSIGN, ("m3",))
+	everyone_declined = LadderState(
+		True, Stage.OFFERED_ALL, SUBMITTED, STARTS, frozenset(RANKED), declined=frozenset(RANKED)
+	)
+	assert next_step(everyone_declined, LADDER, minutes(30), RANKED).members == ("m1",)

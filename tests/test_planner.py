@@ -1,14 +1,16 @@
 import itertools
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from factories import TZ
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collective_cover.engine.fairness import days, exposure, is_unavailable_on
+from collective_cover.engine.fairness import days, exposure, unavailable_dates
 from collective_cover.engine.model import Caps, Member, Membership, Pool, Role, Unavailability
 from collective_cover.engine.planner import (
 	BLOCK_CAP,
@@ -16,6 +18,8 @@ from collective_cover.engine.planner import (
 	NOT_IN_POOL,
 	UNAVAILABLE,
 	RotaPlan,
+	called_out_days,
+	expected_units_per_day,
 	plan_rota,
 )
 
@@ -33,10 +37,15 @@ def away(first: date, last: date, kind: str = "Leave") -> Unavailability:
 	)
 
 
+def is_away(day: date, records) -> bool:
+	return day in unavailable_dates(records, day, day, TZ)
+
+
 def make_pool(*ids: str, joined=None, left=None, cap=None, block_days=7, standby=0.1, fte=None) -> Pool:
 	joined, left, fte = joined or {}, left or {}, fte or {}
 	return Pool(
 		"Wards",
+		time_zone=TZ.key,
 		memberships=tuple(Membership(i, joined.get(i, START), left.get(i), fte.get(i)) for i in ids),
 		caps=Caps(max_rota_days_per_block=cap, block_days=block_days),
 		standby_credit=standby,
@@ -84,7 +93,7 @@ def assert_plan_is_valid(pool, members, start, end, plan, unavailability, anchor
 			ms = pool.membership_of(i)
 			if not ms.active_on(day.day):
 				assert reasons.get(i) == NOT_IN_POOL
-			elif is_unavailable_on(day.day, unavailability.get(i, ()), TZ):
+			elif is_away(day.day, unavailability.get(i, ())):
 				assert reasons.get(i) == UNAVAILABLE
 			else:
 				assert reasons.get(i) in (None, BLOCK_CAP)
@@ -103,9 +112,7 @@ def assert_plan_is_valid(pool, members, start, end, plan, unavailability, anchor
 def test_three_members_share_six_days_equally():
 	pool = make_pool("a", "b", "c")
 	for method in ("milp", "greedy"):
-		plan = plan_rota(
-			pool, people("a", "b", "c"), d(0), d(5), tz=TZ, expected_units_per_day=0.5, method=method
-		)
+		plan = plan_rota(pool, people("a", "b", "c"), d(0), d(5), expected_units_per_day=0.5, method=method)
 		assert counts(plan) == {"a": 2, "b": 2, "c": 2}
 		assert plan.max_abs_deviation == pytest.approx(0.0, abs=1e-9)
 		assert plan.method == method
@@ -114,7 +121,7 @@ def test_three_members_share_six_days_equally():
 
 
 def test_auto_uses_the_milp_for_small_pools():
-	plan = plan_rota(make_pool("a", "b"), people("a", "b"), d(0), d(3), tz=TZ)
+	plan = plan_rota(make_pool("a", "b"), people("a", "b"), d(0), d(3))
 	assert plan.method == "milp" and plan.optimal
 
 
@@ -127,7 +134,6 @@ def test_carried_deficit_earns_more_days():
 			people("a", "b", "c"),
 			d(0),
 			d(4),
-			tz=TZ,
 			carried_deviation={"a": -2.0},
 			expected_units_per_day=0.75,
 			method=method,
@@ -141,7 +147,7 @@ def test_carried_deficit_two_members_exact_counts():
 	# Shares 3 each; a at −2 ends at 4 − 5 = −1 and b at 2 − 3 = −1, the only plan with max 1.
 	pool = make_pool("a", "b", standby=0.25)
 	plan = plan_rota(
-		pool, people("a", "b"), d(0), d(5), tz=TZ, carried_deviation={"a": -2.0}, expected_units_per_day=0.75
+		pool, people("a", "b"), d(0), d(5), carried_deviation={"a": -2.0}, expected_units_per_day=0.75
 	)
 	assert counts(plan) == {"a": 4, "b": 2}
 	assert plan.max_abs_deviation == pytest.approx(1.0)
@@ -160,7 +166,6 @@ def test_unavailable_and_not_yet_joined_members_are_never_rostered():
 			people("a", "b", "c"),
 			d(0),
 			d(6),
-			tz=TZ,
 			unavailability=unav,
 			expected_units_per_day=1,
 			method=method,
@@ -177,9 +182,34 @@ def test_unavailable_and_not_yet_joined_members_are_never_rostered():
 		assert by_day[d(5)].excluded == ()
 
 
+def test_a_day_away_by_two_records_together_is_never_rostered():
+	# Leave until noon, then vacation to midnight: a is away all of 2 July, though neither record says so.
+	split = [
+		Unavailability(datetime.combine(d(1), time(), TZ), datetime.combine(d(1), time(12), TZ), "Leave"),
+		Unavailability(datetime.combine(d(1), time(12), TZ), datetime.combine(d(2), time(), TZ), "Vacation"),
+	]
+	for method in ("milp", "greedy"):
+		plan = plan_rota(
+			make_pool("a", "b"),
+			people("a", "b"),
+			d(0),
+			d(3),
+			unavailability={"a": split},
+			expected_units_per_day=1,
+			method=method,
+		)
+		assert plan.days[1].member == "b"
+		assert plan.days[1].excluded == (("a", UNAVAILABLE),)
+		assert plan.days[1].available == 1
+		# Exposure 3 days for a, 4 for b: with w = 1.1 their shares of the 4 days are 1.1·4·3/7 and 1.1·4·4/7,
+		# so two days each leave a at +2.2/7 and b at −2.2/7.
+		assert counts(plan) == {"a": 2, "b": 2}
+		assert plan.projected_deviation == pytest.approx({"a": 2.2 / 7, "b": -2.2 / 7})
+
+
 def test_day_with_nobody_available_is_left_open_and_explained():
 	pool = make_pool("a", "b", left={"b": d(1)})
-	plan = plan_rota(pool, people("a", "b"), d(0), d(3), tz=TZ, unavailability={"a": [away(d(2), d(3))]})
+	plan = plan_rota(pool, people("a", "b"), d(0), d(3), unavailability={"a": [away(d(2), d(3))]})
 	assert [day.member for day in plan.days][2:] == [None, None]
 	assert plan.days[2].available == 0
 	assert plan.days[2].excluded == (("a", UNAVAILABLE), ("b", NOT_IN_POOL))
@@ -189,7 +219,7 @@ def test_day_with_nobody_available_is_left_open_and_explained():
 @pytest.mark.parametrize("method", ["milp", "greedy"])
 def test_block_cap_leaves_days_open_with_an_explanation(method):
 	pool = make_pool("a", "b", cap=1, block_days=7)
-	plan = plan_rota(pool, people("a", "b"), d(0), d(13), tz=TZ, expected_units_per_day=1, method=method)
+	plan = plan_rota(pool, people("a", "b"), d(0), d(13), expected_units_per_day=1, method=method)
 	assert_plan_is_valid(pool, people("a", "b"), d(0), d(13), plan, {})
 	assert counts(plan) == {"a": 2, "b": 2}  # one day each per block
 	for day in plan.days:
@@ -209,7 +239,7 @@ def test_block_cap_leaves_days_open_with_an_explanation(method):
 def test_block_anchor_moves_the_block_boundaries():
 	pool = make_pool("a", "b", cap=1, block_days=7)
 	# Blocks anchored three days earlier: days 0–3 close one block, days 4–6 open the next.
-	plan = plan_rota(pool, people("a", "b"), d(0), d(6), tz=TZ, expected_units_per_day=1, block_anchor=d(-3))
+	plan = plan_rota(pool, people("a", "b"), d(0), d(6), expected_units_per_day=1, block_anchor=d(-3))
 	assert sum(day.member is not None for day in plan.days) == 4
 	assert_plan_is_valid(pool, people("a", "b"), d(0), d(6), plan, {}, anchor=d(-3))
 
@@ -218,16 +248,14 @@ def test_cap_reason_only_when_the_cap_binds():
 	# Two days each, under a cap of three: nobody reaches it, so it is never given as a reason.
 	pool = make_pool("a", "b", "c", cap=3, block_days=7)
 	for method in ("milp", "greedy"):
-		plan = plan_rota(
-			pool, people("a", "b", "c"), d(0), d(5), tz=TZ, expected_units_per_day=1, method=method
-		)
+		plan = plan_rota(pool, people("a", "b", "c"), d(0), d(5), expected_units_per_day=1, method=method)
 		assert counts(plan) == {"a": 2, "b": 2, "c": 2}
 		assert all(day.excluded == () and day.available == 3 for day in plan.days)
 
 
 def test_back_to_back_days_are_avoided_when_possible():
 	pool = make_pool("a", "b")
-	plan = plan_rota(pool, people("a", "b"), d(0), d(7), tz=TZ, expected_units_per_day=1, method="milp")
+	plan = plan_rota(pool, people("a", "b"), d(0), d(7), expected_units_per_day=1, method="milp")
 	members = [day.member for day in plan.days]
 	assert counts(plan) == {"a": 4, "b": 4}
 	assert all(x != y for x, y in itertools.pairwise(members))
@@ -236,7 +264,7 @@ def test_back_to_back_days_are_avoided_when_possible():
 def test_fte_and_membership_fte_set_the_share():
 	# b is half time through the pool's own FTE: shares 4 : 2 over 6 days.
 	pool = make_pool("a", "b", fte={"b": 0.5})
-	plan = plan_rota(pool, people("a", "b"), d(0), d(5), tz=TZ, expected_units_per_day=1)
+	plan = plan_rota(pool, people("a", "b"), d(0), d(5), expected_units_per_day=1)
 	assert counts(plan) == {"a": 4, "b": 2}
 	assert plan.max_abs_deviation == pytest.approx(0.0, abs=1e-9)
 
@@ -250,7 +278,6 @@ def test_same_inputs_same_plan():
 				members,
 				d(0),
 				d(29),
-				tz=TZ,
 				unavailability=unav,
 				carried_deviation=carried,
 				expected_units_per_day=0.4,
@@ -264,18 +291,34 @@ def test_same_inputs_same_plan():
 def test_bad_inputs_are_refused():
 	pool = make_pool("a")
 	with pytest.raises(ValueError, match="unknown planning method"):
-		plan_rota(pool, people("a"), d(0), d(1), tz=TZ, method="simplex")
+		plan_rota(pool, people("a"), d(0), d(1), method="simplex")
 	with pytest.raises(ValueError, match="before it starts"):
-		plan_rota(pool, people("a"), d(1), d(0), tz=TZ)
+		plan_rota(pool, people("a"), d(1), d(0))
 	with pytest.raises(ValueError, match="unknown members: a"):
-		plan_rota(pool, people("z"), d(0), d(1), tz=TZ)
+		plan_rota(pool, people("z"), d(0), d(1))
 
 
 def test_empty_pool_gives_open_days():
-	plan = plan_rota(Pool("Empty"), [], d(0), d(2), tz=TZ)
+	plan = plan_rota(Pool("Empty", time_zone=TZ.key), [], d(0), d(2))
 	assert [day.member for day in plan.days] == [None] * 3
 	assert plan.max_abs_deviation == 0.0
 	assert "no members" in plan.days[0].explanation
+
+
+def test_plan_days_are_the_pool_zones_whatever_zone_unavailability_is_given_in():
+	# A leave covering 2 July midnight to midnight in New York, stored as UTC (04:00 → 04:00).
+	utc = ZoneInfo("UTC")
+	leave = away(d(1), d(1))
+	stored = Unavailability(leave.start.astimezone(utc), leave.end.astimezone(utc))
+	for record in (leave, stored):
+		in_new_york = plan_rota(
+			make_pool("a", "b"), people("a", "b"), d(0), d(2), unavailability={"a": [record]}
+		)
+		assert in_new_york.days[1].excluded == (("a", UNAVAILABLE),)
+		# In UTC days the same leave covers no whole day: both members stay available.
+		in_utc = replace(make_pool("a", "b"), time_zone="UTC")
+		plan = plan_rota(in_utc, people("a", "b"), d(0), d(2), unavailability={"a": [record]})
+		assert [day.excluded for day in plan.days] == [(), (), ()]
 
 
 def random_instance(rng: random.Random, n: int, n_days: int, cap_choices=(None, 1, 2)):
@@ -292,6 +335,7 @@ def random_instance(rng: random.Random, n: int, n_days: int, cap_choices=(None, 
 		carried[i] = round(rng.uniform(-3, 3), 2)
 	pool = Pool(
 		"Wards",
+		time_zone=TZ.key,
 		memberships=tuple(memberships),
 		caps=Caps(max_rota_days_per_block=rng.choice(cap_choices), block_days=rng.choice((2, 3, 7))),
 		standby_credit=0.1,
@@ -306,11 +350,7 @@ def brute_force(pool, members, start, end, unav, carried, w) -> float:
 	dates = list(days(start, end))
 	options = []
 	for day in dates:
-		ok = [
-			i
-			for i in ids
-			if pool.membership_of(i).active_on(day) and not is_unavailable_on(day, unav.get(i, ()), TZ)
-		]
+		ok = [i for i in ids if pool.membership_of(i).active_on(day) and not is_away(day, unav.get(i, ()))]
 		options.append([*ok, None])
 	cap = pool.caps.max_rota_days_per_block
 	best: dict[int, float] = {}
@@ -341,7 +381,6 @@ def test_milp_matches_brute_force(seed):
 		members,
 		d(0),
 		d(n_days - 1),
-		tz=TZ,
 		unavailability=unav,
 		carried_deviation=carried,
 		expected_units_per_day=expected,
@@ -362,9 +401,7 @@ def test_greedy_never_beats_milp(seed):
 	rng = random.Random(1000 + seed)
 	n, n_days = rng.randrange(2, 9), rng.randrange(5, 40)
 	pool, members, unav, carried = random_instance(rng, n, n_days)
-	kw = dict(
-		tz=TZ, unavailability=unav, carried_deviation=carried, expected_units_per_day=rng.choice((0.3, 1.0))
-	)
+	kw = dict(unavailability=unav, carried_deviation=carried, expected_units_per_day=rng.choice((0.3, 1.0)))
 	greedy = plan_rota(pool, members, d(0), d(n_days - 1), method="greedy", **kw)
 	exact = plan_rota(pool, members, d(0), d(n_days - 1), method="milp", **kw)
 	assert exact.optimal
@@ -377,7 +414,7 @@ def test_greedy_never_beats_milp(seed):
 
 def test_time_limit_returns_the_incumbent_unproven():
 	pool, members, unav, carried = hard_instance(seed=7, n=30, n_days=120)  # a seed where greedy is off
-	kw = dict(tz=TZ, unavailability=unav, carried_deviation=carried, expected_units_per_day=1.0)
+	kw = dict(unavailability=unav, carried_deviation=carried, expected_units_per_day=1.0)
 	greedy = plan_rota(pool, members, d(0), d(119), method="greedy", **kw)
 	exact = plan_rota(pool, members, d(0), d(119), method="milp", **kw)
 	assert exact.optimal and exact.max_abs_deviation < greedy.max_abs_deviation - 1e-9
@@ -392,7 +429,6 @@ def test_time_limit_without_incumbent_falls_back_to_greedy():
 	# the MILP puts b on day 0 and covers both. Without time to solve, greedy is all there is.
 	pool = make_pool("a", "b", cap=1, block_days=2)
 	kw = dict(
-		tz=TZ,
 		unavailability={"b": [away(d(1), d(1))]},
 		carried_deviation={"a": -5.0, "b": 5.0},
 		expected_units_per_day=1.0,
@@ -422,6 +458,7 @@ def instances(draw):
 	cap = draw(st.one_of(st.none(), st.integers(0, 3)))
 	pool = Pool(
 		"Wards",
+		time_zone=TZ.key,
 		memberships=tuple(memberships),
 		caps=Caps(max_rota_days_per_block=cap, block_days=draw(st.integers(1, 5))),
 		standby_credit=draw(st.sampled_from((0.0, 0.1))),
@@ -442,7 +479,6 @@ def test_plans_respect_membership_availability_and_caps(instance, method):
 		members,
 		d(0),
 		end,
-		tz=TZ,
 		unavailability=unav,
 		carried_deviation=carried,
 		expected_units_per_day=expected,
@@ -474,6 +510,7 @@ def hard_instance(seed: int, n: int, n_days: int):
 		carried[i] = rng.uniform(-6, 6)
 	pool = Pool(
 		"Wards",
+		time_zone=TZ.key,
 		memberships=tuple(memberships),
 		caps=Caps(max_rota_days_per_block=1, block_days=7),
 		standby_credit=0.1,
@@ -485,7 +522,7 @@ def hard_instance(seed: int, n: int, n_days: int):
 def test_ninety_members_for_a_year_solve_exactly():
 	pool, members, unav, carried = hard_instance(seed=0, n=90, n_days=365)
 	end = d(364)
-	kw = dict(tz=TZ, unavailability=unav, carried_deviation=carried, expected_units_per_day=1.0)
+	kw = dict(unavailability=unav, carried_deviation=carried, expected_units_per_day=1.0)
 	assert 90 * 365 <= MILP_MAX_VARIABLES
 	plan = plan_rota(pool, members, d(0), end, **kw)  # about 4 s on 2 cores
 	# optimal=True also means it finished inside the default 20 s time limit.
@@ -493,3 +530,23 @@ def test_ninety_members_for_a_year_solve_exactly():
 	greedy = plan_rota(pool, members, d(0), end, method="greedy", **kw)
 	assert plan.max_abs_deviation < greedy.max_abs_deviation
 	assert_plan_is_valid(pool, members, d(0), end, plan, unav)
+
+
+def test_a_rota_day_is_expected_to_bring_the_windows_covers_per_elapsed_day():
+	assert expected_units_per_day(12.0, date(2026, 7, 1), date(2026, 7, 10)) == 1.2
+	assert expected_units_per_day(3.0, date(2026, 7, 1), date(2026, 7, 1)) == 3.0
+	assert expected_units_per_day(3.0, date(2026, 7, 1), date(2026, 6, 30)) == 3.0  # not yet begun
+
+
+def test_a_call_out_makes_every_local_day_it_touches_a_day_away():
+	tz = ZoneInfo("America/New_York")
+	night = (datetime(2026, 12, 3, 19, 0, tzinfo=tz), datetime(2026, 12, 4, 7, 0, tzinfo=tz))
+	(away,) = called_out_days([night], tz)
+	assert (away.start, away.end, away.kind) == (
+		datetime(2026, 12, 3, 0, 0, tzinfo=tz),
+		datetime(2026, 12, 5, 0, 0, tzinfo=tz),
+		"Called out",
+	)
+	# Given in UTC, the same night is still the pool zone's 3rd and 4th.
+	utc = tuple(t.astimezone(ZoneInfo("UTC")) for t in night)
+	assert called_out_days([utc], tz)[0].start == datetime(2026, 12, 3, 0, 0, tzinfo=tz)

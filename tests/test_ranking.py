@@ -1,11 +1,11 @@
-from factories import at, candidate, duty, request
+from factories import at, candidate, duty, request, wards
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collective_cover.engine.model import DutyKind, Policy, Pool, Unavailability
+from collective_cover.engine.model import DutyKind, Policy, Unavailability
 from collective_cover.engine.ranking import continuity_plan, rank, stable_hash
 
-POOL = Pool("Wards")
+POOL = wards()
 REQ = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT))
 
 
@@ -71,7 +71,7 @@ def test_care_team_preference_within_one_unit_of_the_best():
 def test_collective_ignores_debts_pool_payback_moves_debtors_earlier():
 	pool = [candidate("debtor", covered_units=2.0, owed_to_pool=3.0), candidate("other", covered_units=1.0)]
 	assert rank(REQ, POOL, pool).order == ("other", "debtor")
-	payback = Pool("Wards", policy=Policy.POOL_PAYBACK)
+	payback = wards(policy=Policy.POOL_PAYBACK)
 	ranking = rank(REQ, payback, pool)
 	assert ranking.order == ("debtor", "other")
 	assert "3 units owed to the pool (pool payback)" in ranking.ranked[0].explanation
@@ -83,7 +83,7 @@ def test_individual_payback_puts_whoever_owes_the_requester_first():
 		candidate("owes_someone_else", covered_units=9.0, owed_to=(("x", 4.0),)),
 		candidate("light", covered_units=0.0),
 	]
-	individual = Pool("Wards", policy=Policy.INDIVIDUAL_PAYBACK)
+	individual = wards(policy=Policy.INDIVIDUAL_PAYBACK)
 	assert rank(REQ, individual, pool).order[0] == "owes"
 	assert rank(REQ, POOL, pool).order[0] == "light"
 

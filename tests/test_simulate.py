@@ -4,9 +4,9 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
-from factories import at, candidate, duty, request
+from factories import at, candidate, duty, request, wards
 
-from collective_cover.engine.model import DutyKind, Policy, Pool, Unavailability
+from collective_cover.engine.model import DutyKind, Policy, Unavailability
 from collective_cover.engine.ranking import rank
 from collective_cover.engine.simulate import (
 	COLLECTIVE,
@@ -136,7 +136,7 @@ def test_the_work_hour_rules_bind_in_the_synthetic_programme(small_programme):
 
 
 def test_round_robin_takes_the_next_eligible_member_after_the_last_assignee():
-	pool = Pool("Wards")
+	pool = wards()
 	members = [candidate(m) for m in ("a", "b", "c", "d")]
 	members[2] = candidate("c", unavailability=[AWAY])
 	assert round_robin_choice(NIGHT, pool, members, ["a"], NOW) == ("b", 0)
@@ -146,7 +146,7 @@ def test_round_robin_takes_the_next_eligible_member_after_the_last_assignee():
 
 
 def test_load_balancing_takes_the_fewest_assignments_blind_to_units_and_fte():
-	pool = Pool("Wards")
+	pool = wards()
 	members = [
 		candidate("a", covered_units=0.0),
 		candidate("b", fte=0.5, covered_units=9.0),  # most units, half-time: load balancing cannot see it
@@ -167,18 +167,18 @@ def test_caller_demotions_count_members_ranked_earlier_for_their_debts():
 		(Policy.POOL_PAYBACK, 1),
 		(Policy.INDIVIDUAL_PAYBACK, 0),  # owes the pool, not the requester
 	):
-		pool = Pool("Wards", policy=policy)
+		pool = wards(policy=policy)
 		assert caller_demotions(NIGHT, pool, members, rank(NIGHT, pool, members)) == demoted
 	owes_requester = [
 		replace(members[0], burden=replace(members[0].burden, owed_to=(("req", 1.0),))),
 		members[1],
 	]
-	individual = Pool("Wards", policy=Policy.INDIVIDUAL_PAYBACK)
+	individual = wards(policy=Policy.INDIVIDUAL_PAYBACK)
 	assert caller_demotions(NIGHT, individual, owes_requester, rank(NIGHT, individual, owes_requester)) == 1
 
 
 def test_ranked_choice_assigns_the_top_ranked_or_nobody():
-	pool = Pool("Wards")
+	pool = wards()
 	members = [candidate("heavy", covered_units=5.0), candidate("light", covered_units=1.0)]
 	assert ranked_choice(NIGHT, pool, members, [], NOW) == ("light", 0)
 	away = [candidate(m, unavailability=[AWAY]) for m in ("x", "y")]

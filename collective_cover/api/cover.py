@@ -109,6 +109,7 @@ def open_requests() -> list[dict]:
 			"pool": ("in", pools or [""]),
 			"status": ("in", lifecycle.ACCEPTING_STATUSES),
 			"docstatus": 1,
+			"ends_at": (">", frappe.utils.now_datetime()),  # an ended request is never offered again
 		},
 		order_by="starts_at asc",
 		pluck="name",

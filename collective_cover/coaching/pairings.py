@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import frappe
+from frappe import _
 from frappe.utils import getdate
 
 from collective_cover.coaching.schedule import clinic_half_days
 from collective_cover.cover.records import fairness_window
 from collective_cover.engine.clinic import shared_half_days
 from collective_cover.engine.meetings import meeting_pace
+from collective_cover.engine.model import TRAINEE_ROLES
 from collective_cover.engine.pairing import PairingPlan, suggest_pairings
+from collective_cover.kernel.validators import parse_date, refuse
 
-TRAINEE_ROLES = ("Resident", "Fellow")
 ACTIVE = "Active"
 
 
@@ -49,7 +51,9 @@ def connectedness(pairing_doc, today: date | None = None) -> dict:
 
 def suggest_for_program(program: str, from_date, to_date) -> tuple[PairingPlan, dict[str, str]]:
 	"""The engine's optimal pairings of the programme's unpaired residents, with everyone's names."""
-	from_date, to_date = getdate(from_date), getdate(to_date)
+	from_date, to_date = parse_date(from_date, _("From date")), parse_date(to_date, _("To date"))
+	if to_date < from_date:
+		refuse(_("The period ends ({0}) before it starts ({1}).").format(to_date, from_date))
 	people = frappe.get_all(
 		"Clinician",
 		filters={"program": program, "status": "Active"},

@@ -1,6 +1,9 @@
 """Coaching is between a resident and their coach: each sees their own pairings, meetings and notes;
 directors read everything in their programmes; coordinators manage pairings and meetings of their
-programmes (User Permissions on Residency Program) but never read the notes."""
+programmes (User Permissions on Residency Program) but never read the notes.
+
+Each role grants only what that role may see: a coordinator who is also a coach reads the notes of
+their own pairings, as a coach, and no others."""
 
 from __future__ import annotations
 
@@ -26,8 +29,26 @@ def coaching_meeting_query(user: str | None = None) -> str:
 	return _pair_condition("Coaching Meeting", user)
 
 
+# The roles whose permission on Coaching Note reaches every note of their programmes.
+NOTE_READERS = ("Program Director", "System Manager")
+
+
+def reads_every_note(user: str) -> bool:
+	return user == "Administrator" or bool(set(frappe.get_roles(user)) & set(NOTE_READERS))
+
+
 def coaching_note_query(user: str | None = None) -> str:
-	return _pair_condition("Coaching Note", user)
+	user = user or frappe.session.user
+	if reads_every_note(user):
+		return ""
+	clinician = clinician_of(user)
+	if not clinician:
+		return "1=0"
+	value = frappe.db.escape(clinician)
+	return (
+		"`tabCoaching Note`.`pairing` in "
+		f"(select name from `tabCoach Pairing` where resident = {value} or coach = {value})"
+	)
 
 
 def in_pair(pairing: str | None, user: str | None = None) -> bool:
@@ -52,7 +73,7 @@ def coaching_meeting_permission(doc, ptype=None, user=None) -> bool | None:
 
 def coaching_note_permission(doc, ptype=None, user=None) -> bool | None:
 	# Coordinators hold no role permission on notes at all; directors read them through their role.
-	if is_staff(user or frappe.session.user):
+	if reads_every_note(user or frappe.session.user):
 		return None
 	return in_pair(doc.pairing or frappe.db.get_value("Coaching Meeting", doc.meeting, "pairing"), user)
 

@@ -14,13 +14,20 @@ from collective_cover.engine.model import EntryKind, LedgerEntry
 
 
 def escalate_due_requests() -> None:
-	"""Every minute: apply the ladder to open requests whose next rung is due."""
-	due = frappe.get_all(
-		"Cover Request",
-		filters={"docstatus": 1, "status": "Open", "next_escalation_at": ("<=", now_datetime())},
-		order_by="next_escalation_at asc",
-		pluck="name",
-	)
+	"""Every minute: apply the ladder to open requests whose next rung is due, and to those whose last
+	duty has ended (they become Unfilled)."""
+	request = frappe.qb.DocType("Cover Request")
+	now = now_datetime()
+	due = (
+		frappe.qb.from_(request)
+		.select(request.name)
+		.where(
+			(request.docstatus == 1)
+			& (request.status == "Open")
+			& ((request.next_escalation_at <= now) | (request.ends_at <= now))
+		)
+		.orderby(request.next_escalation_at)
+	).run(pluck=True)
 	for name in due:
 		try:
 			lifecycle.escalate(name)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import notify
 from collective_cover.cover.records import (
@@ -44,6 +44,14 @@ class NotEligibleError(frappe.ValidationError):
 
 
 class OverrideReasonRequiredError(frappe.ValidationError):
+	pass
+
+
+class RequestEndedError(frappe.ValidationError):
+	pass
+
+
+class NotOfferedError(frappe.PermissionError):
 	pass
 
 
@@ -93,50 +101,102 @@ def lock(name: str):
 
 
 def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
-	"""Append the ranking as child rows in one INSERT, whatever the pool's size."""
-	doc = ctx.doc
-	start_idx = frappe.db.count("Cover Request Ranking", {"parent": doc.name, "parenttype": "Cover Request"})
+	"""Append the ranking to the request's coordinator-only snapshot in one INSERT, whatever the pool's
+	size."""
 	stamp = f"{label} {naive(ctx.now):%Y-%m-%d %H:%M}"
 	rows = [(r.member, r.position, 1, r.deviation, r.explanation) for r in ctx.ranking.ranked] + [
 		(e.member, 0, 0, 0.0, "; ".join(r.message for r in e.reasons)) for e in ctx.ranking.excluded
 	]
-	insert_child_rows(
-		doc,
+	insert_app_rows(
+		ctx.doc,
 		"Cover Request Ranking",
-		"ranking",
 		("clinician", "rank", "eligible", "deviation", "reasons", "snapshot"),
 		[(*row, stamp) for row in rows],
-		start_idx,
 		ctx.now,
 	)
 
 
-def insert_child_rows(doc, child_doctype, parentfield, columns, rows, start_idx: int, now) -> None:
-	"""Append child rows in one INSERT: a pool of 1,000 costs the same queries as a pool of 50."""
+def insert_app_rows(doc, doctype: str, columns, rows, now) -> None:
+	"""Rows of a record only the app writes (offers, ranking) for `doc`, in one INSERT, numbered on
+	from the rows it has: a pool of 1,000 costs the same queries as a pool of 50."""
 	if not rows:
 		return
 	stamp = naive(now)
-	fields = ["name", "parent", "parenttype", "parentfield", "idx", *columns, "owner", "modified_by", "creation", "modified"]  # fmt: skip
+	start = frappe.db.count(doctype, {"cover_request": doc.name})
+	fields = [
+		"name",
+		"idx",
+		"cover_request",
+		"program",
+		*columns,
+		"owner",
+		"modified_by",
+		"creation",
+		"modified",
+	]
 	values = [
 		(
 			frappe.generate_hash(length=10),
+			start + i,
 			doc.name,
-			doc.doctype,
-			parentfield,
-			start_idx + i,
+			doc.program,
 			*row,
 			"Administrator",
 			"Administrator",
 			stamp,
 			stamp,
-		)  # fmt: skip
+		)
 		for i, row in enumerate(rows, start=1)
 	]
-	frappe.db.bulk_insert(child_doctype, fields, values)
+	frappe.db.bulk_insert(doctype, fields, values)
+
+
+def offers_of(name: str) -> list[dict]:
+	return frappe.get_all(
+		"Cover Request Offer",
+		filters={"cover_request": name},
+		fields=["name", "clinician", "offered_at", "stage", "declined_at", "decline_note"],
+		order_by="idx asc",
+	)
+
+
+def ladder_summary(name: str) -> dict:
+	"""What coordinators see on the form: who was offered and who declined, and the latest ranking,
+	with names."""
+	ranking = frappe.qb.DocType("Cover Request Ranking")
+	latest = (
+		frappe.qb.from_(ranking)
+		.select(ranking.snapshot)
+		.where(ranking.cover_request == name)
+		.orderby(ranking.idx, order=frappe.qb.desc)
+		.limit(1)
+	).run(pluck=True)
+	rows = (
+		frappe.get_all(
+			"Cover Request Ranking",
+			filters={"cover_request": name, "snapshot": latest[0]},
+			fields=["clinician", "rank", "eligible", "deviation", "reasons"],
+			order_by="idx asc",
+		)
+		if latest
+		else []
+	)
+	offers = offers_of(name)
+	names = dict(
+		frappe.get_all(
+			"Clinician",
+			filters={"name": ("in", [r.clinician for r in rows + offers] or [""])},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
+	for row in rows + offers:
+		row.clinician_name = names.get(row.clinician, row.clinician)
+	return {"offers": offers, "snapshot": latest[0] if latest else None, "ranking": rows}
 
 
 def write_ledger(ctx: RequestContext, coverer: str) -> None:
-	units = sum(duty_units(d, ctx.pool.weights) for d in ctx.request.duties)
+	units = sum(duty_units(d, ctx.pool.weights, ctx.pool.zone) for d in ctx.request.duties)
 	entries = cover_entries(
 		ctx.pool.policy,
 		ctx.doc.name,
@@ -213,11 +273,13 @@ def complete_cover(
 			"covered_by": coverer,
 			"covered_at": naive(ctx.now),
 			"cover_method": method,
-			"override_reason": override_reason,
 			"ladder_stage": Stage.DONE.value,
 			"next_escalation_at": None,
 		}
 	)
+	if override_reason:
+		# Kept with the reason: it may speak of colleagues, so only coordinators and directors read it.
+		frappe.db.set_value("Cover Request Reason", ctx.doc.name, "override_reason", override_reason)
 	write_ranking_snapshot(ctx, _("At cover ({0})").format(_(method)))
 	notify.covered(ctx.doc)
 
@@ -227,7 +289,8 @@ def accept(name: str) -> None:
 	clinician = current_clinician()
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
-		raise_not_open(doc)
+		raise_not_open(doc, clinician)
+	refuse_if_ended(doc)
 	ctx = RequestContext(doc)
 	if clinician not in ctx.ranking.order:
 		frappe.throw(
@@ -238,26 +301,59 @@ def accept(name: str) -> None:
 	complete_cover(ctx, clinician, "Volunteered")
 
 
-def raise_not_open(doc) -> None:
-	if doc.status == "Covered" or doc.status == "Completed":
+def raise_not_open(doc, clinician: str | None = None) -> None:
+	if doc.status in ("Covered", "Completed") and clinician and doc.covered_by == clinician:
+		message = _("You are covering {0}.").format(doc.name)
+	elif doc.status in ("Covered", "Completed"):
 		message = _("Cover request {0} is already covered.").format(doc.name)
 	else:
 		message = _("Cover request {0} is {1} and cannot be covered.").format(doc.name, _(doc.status))
 	frappe.throw(message, AlreadyCoveredError, title=_("Already covered"))
 
 
+def refuse_if_ended(doc) -> None:
+	if get_datetime(doc.ends_at) <= now_datetime():
+		frappe.throw(
+			_("Cover request {0} ended at {1}; it can no longer be covered.").format(
+				doc.name, format_datetime(doc.ends_at)
+			),
+			RequestEndedError,
+			title=_("Ended"),
+		)
+
+
 def decline(name: str, note: str | None = None) -> None:
-	"""An offered member says they cannot: no further offers, and assigned only if nobody else can."""
+	"""An offered member or a member of the pool says they cannot: asked last from now on."""
 	clinician = current_clinician()
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
-		raise_not_open(doc)
-	row = next((r for r in doc.offers if r.clinician == clinician), None)
-	if row is None:
-		row = doc.append("offers", {"clinician": clinician})
-	row.declined_at = now_datetime()
-	row.decline_note = note
-	row.db_update() if not row.is_new() else row.db_insert()
+		raise_not_open(doc, clinician)
+	offers = offers_of(name)
+	offered = next((row for row in offers if row.clinician == clinician), None)
+	members = {row.clinician for row in frappe.get_cached_doc("Jeopardy Pool", doc.pool).members}
+	if clinician == doc.requester or not (offered or clinician in members):
+		frappe.throw(
+			_("Only members of pool {0} can answer cover request {1}.").format(doc.pool, doc.name),
+			NotOfferedError,
+			title=_("Not offered"),
+		)
+	offer = frappe.qb.DocType("Cover Request Offer")
+	if offered:
+		(
+			frappe.qb.update(offer)
+			.set(offer.declined_at, now_datetime())
+			.set(offer.decline_note, note)
+			.where(offer.name == offered.name)
+		).run()
+	else:
+		now = now_datetime()
+		insert_app_rows(
+			doc,
+			"Cover Request Offer",
+			("clinician", "declined_at", "decline_note"),
+			[(clinician, now, note)],
+			aware(now),
+		)
 
 
 def assign(name: str, clinician: str, override_reason: str | None = None) -> None:
@@ -282,10 +378,6 @@ def assign(name: str, clinician: str, override_reason: str | None = None) -> Non
 	complete_cover(ctx, clinician, "Coordinator override", override_reason)
 
 
-def declined_members(doc) -> set[str]:
-	return {row.clinician for row in doc.offers if row.declined_at}
-
-
 def escalate(name: str, now: datetime | None = None) -> Step:
 	"""Apply the pool's ladder to one request. Safe to run from several workers at once: the row lock
 	serialises them and the second sees the first one's stage."""
@@ -297,12 +389,9 @@ def escalate(name: str, now: datetime | None = None) -> Step:
 
 def run_ladder(ctx: RequestContext) -> Step:
 	doc = ctx.doc
-	declined = declined_members(doc)
-	# Decliners are asked last: still ranked, so nobody is left uncovered when only they can help.
-	ranked = [m for m in ctx.ranking.order if m not in declined] + [
-		m for m in ctx.ranking.order if m in declined
-	]
+	offers = offers_of(doc.name)
 	overflow_ctx = None
+	ranked = ctx.ranking.order
 	if not ranked and ctx.pool.overflow_pool:
 		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now)
 	state = LadderState(
@@ -310,7 +399,9 @@ def run_ladder(ctx: RequestContext) -> Step:
 		stage=Stage(doc.ladder_stage or Stage.NEW.value),
 		submitted_at=aware(doc.submitted_at),
 		starts_at=ctx.request.starts_at,
-		offered=frozenset(row.clinician for row in doc.offers),
+		ends_at=ctx.request.ends_at,
+		offered=frozenset(row.clinician for row in offers),  # a decliner is not asked again
+		declined=frozenset(row.clinician for row in offers if row.declined_at),
 	)
 	step = next_step(
 		state, ctx.pool.ladder, ctx.now, ranked, overflow_ctx.ranking.order if overflow_ctx else None
@@ -327,19 +418,17 @@ def run_ladder(ctx: RequestContext) -> Step:
 		complete_cover(overflow_ctx, step.members[0], "Assigned from overflow")
 	elif step.step is Step.MARK_UNFILLED:
 		doc.db_set({"status": "Unfilled", "ladder_stage": Stage.DONE.value, "next_escalation_at": None})
-		notify.unfilled(doc)
+		notify.unfilled(doc, ended=ctx.now >= ctx.request.ends_at)
 	return step.step
 
 
 def record_offers(doc, members, stage: Stage, now: datetime) -> None:
 	stamp = naive(now)
-	insert_child_rows(
+	insert_app_rows(
 		doc,
 		"Cover Request Offer",
-		"offers",
 		("clinician", "offered_at", "stage"),
 		[(m, stamp, stage.value) for m in members],
-		len(doc.offers),
 		now,
 	)
 

@@ -39,8 +39,8 @@ def covered(doc) -> None:
 	enqueue(send_covered, f"covered:{doc.name}", request=doc.name)
 
 
-def unfilled(doc) -> None:
-	enqueue(send_unfilled, f"unfilled:{doc.name}", request=doc.name)
+def unfilled(doc, ended: bool = False) -> None:
+	enqueue(send_unfilled, f"unfilled:{doc.name}", request=doc.name, ended=ended)
 
 
 def offer_payload(doc) -> dict:
@@ -171,12 +171,17 @@ def send_covered(request: str) -> None:
 		)
 
 
-def send_unfilled(request: str) -> None:
+def send_unfilled(request: str, ended: bool = False) -> None:
 	doc = frappe.get_doc("Cover Request", request)
 	payload = offer_payload(doc)
-	subject = _("Unfilled: {0} {1}, {2} — nobody eligible is left; assign with an override").format(
-		payload["duty_kind"], payload["service"], payload["starts_at"]
-	)
+	if ended:
+		subject = _("Ended uncovered: {0} {1}, {2} — nobody took it before it ended").format(
+			payload["duty_kind"], payload["service"], payload["starts_at"]
+		)
+	else:
+		subject = _("Unfilled: {0} {1}, {2} — nobody eligible is left; assign with an override").format(
+			payload["duty_kind"], payload["service"], payload["starts_at"]
+		)
 	deliver(
 		coordinator_users(doc.program),
 		subject,

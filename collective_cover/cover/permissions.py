@@ -75,6 +75,11 @@ def shift_query(user: str | None = None) -> str:
 	return _own(("clinician",), "Clinician Shift", user)
 
 
+def rota_query(user: str | None = None) -> str:
+	# A rota day's explanation speaks of its member's standing, which is theirs to see.
+	return _own(("clinician",), "Jeopardy Rota", user)
+
+
 def unavailability_query(user: str | None = None) -> str:
 	return _own(("clinician",), "Clinician Unavailability", user)
 
@@ -88,6 +93,8 @@ def _is_own(doc, fields, user) -> bool | None:
 
 
 def cover_request_permission(doc, ptype=None, user=None) -> bool | None:
+	if ptype in ("create", "submit") and not doc.get("requester"):
+		return None  # a clinician filing without naming the requester files for themselves
 	if ptype in ("write", "submit", "cancel", "delete") and not is_staff(user or frappe.session.user):
 		# Only the requester changes their own request; the coverer only reads it.
 		return _is_own(doc, ("requester",), user)

@@ -18,7 +18,7 @@ from collective_cover.cover.records import (
 )
 from collective_cover.engine.fairness import deviations
 from collective_cover.engine.model import Unavailability
-from collective_cover.engine.planner import plan_rota
+from collective_cover.engine.planner import called_out_days, expected_units_per_day, plan_rota
 
 MAX_PLAN_DAYS = 366
 
@@ -40,22 +40,20 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 	now = aware(now_datetime())
 	span = (datetime.combine(start, time(), site_tz()), datetime.combine(end, time(23, 59), site_tz()))
 	candidates = load_candidates(pool_doc, pool, span, now)
-	called_out = load_call_outs([c.member.id for c in candidates], span)
+	called_out = load_call_outs([c.member.id for c in candidates], span, pool.zone)
 	carried = deviations(
 		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
 	)
 	window_start = fairness_window(now.date())[0]
-	elapsed_days = max((now.date() - window_start).days + 1, 1)
 	covered = sum(c.burden.covered_units for c in candidates)
 	plan = plan_rota(
 		pool,
 		[c.member for c in candidates],
 		start,
 		end,
-		tz=site_tz(),
 		unavailability={c.member.id: c.unavailability + called_out.get(c.member.id, ()) for c in candidates},
 		carried_deviation=carried,
-		expected_units_per_day=covered / elapsed_days,
+		expected_units_per_day=expected_units_per_day(covered, window_start, now.date()),
 		block_anchor=window_start,
 	)
 	frappe.db.delete("Jeopardy Rota", {"pool": pool_doc.name, "rota_date": ("between", (start, end))})
@@ -80,10 +78,9 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 
 
 def load_call_outs(
-	members: list[str], span: tuple[datetime, datetime]
+	members: list[str], span: tuple[datetime, datetime], tz
 ) -> dict[str, tuple[Unavailability, ...]]:
-	"""Members' own filed requests in the span, as unavailability: somebody who called out sick for a
-	day is not that day's first back-up."""
+	"""Members' own filed requests in the span, as the engine's whole days away."""
 	request = frappe.qb.DocType("Cover Request")
 	rows = (
 		frappe.qb.from_(request)
@@ -96,10 +93,7 @@ def load_call_outs(
 			& (request.starts_at < naive(span[1]))
 		)
 	).run(as_dict=True)
-	called_out = {}
+	spans = {}
 	for row in rows:
-		# The whole local days the request touches, so the planner's whole-day rule applies.
-		first = datetime.combine(aware(row.starts_at).astimezone(site_tz()).date(), time(), site_tz())
-		last = datetime.combine(aware(row.ends_at).astimezone(site_tz()).date(), time(23, 59), site_tz())
-		called_out.setdefault(row.requester, []).append(Unavailability(first, last, kind="Called out"))
-	return {member: tuple(spans) for member, spans in called_out.items()}
+		spans.setdefault(row.requester, []).append((aware(row.starts_at), aware(row.ends_at)))
+	return {member: called_out_days(member_spans, tz) for member, member_spans in spans.items()}

@@ -503,9 +503,7 @@ def replay(planned: PlannedRequest, requester: str, users: dict, move_to, rng: r
 def offered_members(request: str) -> list[str]:
 	if frappe.db.get_value("Cover Request", request, "status") != "Open":
 		return []
-	return frappe.get_all(
-		"Cover Request Offer", filters={"parent": request, "parenttype": "Cover Request"}, pluck="clinician"
-	)
+	return frappe.get_all("Cover Request Offer", filters={"cover_request": request}, pluck="clinician")
 
 
 def as_user(user: str, action, request: str) -> None:
@@ -612,8 +610,9 @@ def clear_demo(echo: Echo = print, commit: bool = True) -> Counter:
 		if count_as or not frappe.get_meta(doctype).istable:
 			removed[count_as or doctype] += rows
 
-	for child in ("Cover Request Duty", "Cover Request Ranking", "Cover Request Offer"):
-		delete(child, {"parenttype": "Cover Request", "parent": ("in", requests or [""])})
+	delete("Cover Request Duty", {"parenttype": "Cover Request", "parent": ("in", requests or [""])})
+	delete("Cover Request Ranking", {"program": DEMO_PROGRAM})
+	delete("Cover Request Offer", {"program": DEMO_PROGRAM})
 	delete("Cover Request Reason", {"program": DEMO_PROGRAM})
 	delete("Cover Ledger Entry", {"program": DEMO_PROGRAM})
 	delete("Clinician Shift", {"clinician": ("in", clinicians or [""])})

@@ -111,7 +111,10 @@ def ranking_pool(size: int, seed: int) -> tuple[CoverRequest, Pool, list[Candida
 			)
 		)
 	pool = Pool(
-		"Bench", memberships=tuple(c.membership for c in candidates), allowed_roles=frozenset({Role.RESIDENT})
+		"Bench",
+		memberships=tuple(c.membership for c in candidates),
+		allowed_roles=frozenset({Role.RESIDENT}),
+		time_zone=TZ.key,
 	)
 	return request, pool, candidates
 
@@ -149,7 +152,6 @@ def planner_row(programme: Programme, plan_days: int, seed: int) -> tuple[str, .
 			programme.members,
 			start,
 			start + timedelta(days=plan_days - 1),
-			tz=TZ,
 			unavailability=programme.unavailability,
 			carried_deviation=carried,
 			expected_units_per_day=programme.units_requested / 365,

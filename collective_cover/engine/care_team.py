@@ -1,7 +1,8 @@
 """Care-team labels must not carry patient identifiers (DOMAIN.md, "Connectedness").
 
 A care team is named for its work ("Heart failure team A"), never for its patient. These checks catch
-the usual ways an identifier slips into a label — a medical record number or a date of birth — and say
+the usual ways an identifier slips into a label — a medical record number, a date of birth, an e-mail
+address or a phone number — and say
 what they found, so the person typing can fix it. They are heuristics, not a guarantee: a patient's
 name cannot be told from a colleague's.
 """
@@ -13,6 +14,8 @@ from collections.abc import Callable
 
 MRN = "looks like a medical record number"
 DOB = "looks like a date of birth"
+EMAIL = "looks like an e-mail address"
+PHONE = "looks like a phone number"
 
 _MONTH = (
 	r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -48,8 +51,20 @@ def _enough_digits(match: re.Match) -> bool:
 	return sum(ch.isdigit() for ch in match[0]) >= 6
 
 
+def _phone_length(match: re.Match) -> bool:
+	# 9 digits or more: national numbers; fewer is an extension, a year range or a ward.
+	return sum(ch.isdigit() for ch in match[0]) >= 9
+
+
 # In order of precedence: a fragment claimed by an earlier pattern is not reported again by a later one.
 _PATTERNS: tuple[tuple[str, re.Pattern, Callable[[re.Match], bool]], ...] = (
+	(EMAIL, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", _FLAGS), _always),
+	# A social security number (123-45-6789) has the length of a phone number but is an identifier of its own.
+	(
+		PHONE,
+		re.compile(r"(?<![\w/.-])(?!\d{3}[- ]\d\d[- ]\d{4}\b)\+?\(?\d[\d\s().-]{7,}\d(?![\w/-])", _FLAGS),
+		_phone_length,
+	),
 	(
 		DOB,
 		re.compile(

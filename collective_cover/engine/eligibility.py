@@ -1,13 +1,14 @@
 """Who may cover a request: every rule of DOMAIN.md "Eligibility", each with a reason code and a sentence.
 
 A member is eligible when no hard reason holds. Members that fail only "should" rules stay eligible
-but rank after everyone who passes every rule.
+but rank after everyone who passes every rule. Days and the times in every sentence are local to the
+pool's time zone, whatever zone the records were given in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import datetime, tzinfo
 
 from .fairness import days
 from .model import Candidate, CoverRequest, Duty, DutyKind, Pool
@@ -50,52 +51,36 @@ class Eligibility:
 		return self.eligible and bool(self.reasons)
 
 
-def _local_days(duty: Duty) -> list[date]:
-	"""Local calendar days a duty touches (one ending at midnight does not touch the next day)."""
-	end = duty.end.astimezone(duty.start.tzinfo)
-	last = end.date()
-	if end.time() == time() and last > duty.start.date():
-		last -= timedelta(days=1)
-	return list(days(duty.start.date(), last))
+def _fmt(dt: datetime, tz: tzinfo) -> str:
+	return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _fmt(dt) -> str:
-	return dt.strftime("%Y-%m-%d %H:%M")
-
-
-def _membership_reasons(candidate: Candidate, request: CoverRequest) -> list[Reason]:
+def _membership_reasons(candidate: Candidate, request: CoverRequest, pool: Pool) -> list[Reason]:
 	membership = candidate.membership
 	if membership is None:
 		return [Reason(NOT_IN_POOL, "not a member of the pool")]
 	for duty in request.duties:
-		for day in _local_days(duty):
+		for day in days(*duty.day_span(pool.zone)):
 			if not membership.active_on(day):
 				return [Reason(NOT_IN_POOL, f"not active in the pool on {day.isoformat()}")]
 	return []
 
 
-def _availability_reasons(candidate: Candidate, request: CoverRequest) -> list[Reason]:
-	reasons = []
+def _availability_reasons(candidate: Candidate, request: CoverRequest, pool: Pool) -> list[Reason]:
 	for duty in request.duties:
 		for away in candidate.unavailability:
 			if away.overlaps(duty):
-				reasons.append(
-					Reason(UNAVAILABLE, f"unavailable ({away.kind}) {_fmt(away.start)} → {_fmt(away.end)}")
-				)
-				return reasons
-	return reasons
+				span = f"{_fmt(away.start, pool.zone)} → {_fmt(away.end, pool.zone)}"
+				return [Reason(UNAVAILABLE, f"unavailable ({away.kind}) {span}")]
+	return []
 
 
-def _shift_conflict_reasons(candidate: Candidate, request: CoverRequest) -> list[Reason]:
+def _shift_conflict_reasons(candidate: Candidate, request: CoverRequest, pool: Pool) -> list[Reason]:
 	for duty in request.duties:
 		for shift in candidate.schedule:
 			if shift.overlaps(duty):
-				return [
-					Reason(
-						SHIFT_CONFLICT,
-						f"has their own {shift.kind.value.lower()} shift {_fmt(shift.start)} → {_fmt(shift.end)}",
-					)
-				]
+				span = f"{_fmt(shift.start, pool.zone)} → {_fmt(shift.end, pool.zone)}"
+				return [Reason(SHIFT_CONFLICT, f"has their own {shift.kind.value.lower()} shift {span}")]
 	return []
 
 
@@ -123,7 +108,7 @@ def _role_level_reasons(candidate: Candidate, request: CoverRequest, pool: Pool)
 
 def _cap_reasons(candidate: Candidate, request: CoverRequest, pool: Pool) -> list[Reason]:
 	caps, burden = pool.caps, candidate.burden
-	units = request_units(request.duties, pool.weights)
+	units = request_units(request.duties, pool.weights, pool.zone)
 	lost_clinic = sum(
 		1 for duty in request.duties for session in candidate.clinic_sessions if session.overlaps(duty)
 	)
@@ -171,7 +156,7 @@ def _work_hour_reasons(candidate: Candidate, request: CoverRequest, pool: Pool) 
 	schedule = candidate.schedule + tuple(Duty(s.start, s.end, kind=DutyKind.CLINIC) for s in kept_clinic)
 	return [
 		Reason(f.rule, f.message, hard=f.hard, figures=f.figures)
-		for f in check_work_hours(schedule, request.duties, limits)
+		for f in check_work_hours(schedule, request.duties, limits, pool.zone)
 	]
 
 
@@ -180,9 +165,9 @@ def check_eligibility(candidate: Candidate, request: CoverRequest, pool: Pool) -
 	if candidate.member.id == request.requester:
 		return Eligibility(candidate.member.id, (Reason(REQUESTER, "is the requester"),))
 	reasons = (
-		_membership_reasons(candidate, request)
-		+ _availability_reasons(candidate, request)
-		+ _shift_conflict_reasons(candidate, request)
+		_membership_reasons(candidate, request, pool)
+		+ _availability_reasons(candidate, request, pool)
+		+ _shift_conflict_reasons(candidate, request, pool)
 		+ _role_level_reasons(candidate, request, pool)
 		+ _cap_reasons(candidate, request, pool)
 	)

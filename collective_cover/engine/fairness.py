@@ -2,6 +2,7 @@
 
 Definitions (DOMAIN.md, "Fairness"):
 - exposure eᵢ = Σ FTEᵢ over the days member i is active in the pool and not unavailable;
+  a day is unavailable when the member's records together cover it whole (the union of the records);
 - fair share fᵢ = L · eᵢ / Σⱼ eⱼ; burden bᵢ = units covered + standby credits; deviation dᵢ = bᵢ − fᵢ.
 The load L is the burden carried by all members (units covered plus standby credits), so the
 deviations of a pool always sum to zero: nobody's credit is conjured out of thin air.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from .model import Member, Membership, Unavailability
 
@@ -32,47 +33,67 @@ def days(start: date, end: date) -> Iterable[date]:
 		yield start + timedelta(days=offset)
 
 
-# Desk's datetime picker has no seconds, so a vacation typed "until 23:59" means the whole day.
+# Desk's datetime picker has no seconds, so a vacation typed "until 23:59" means the whole day, and one
+# typed until 11:59 runs on into another from 12:00.
 WHOLE_DAY_SLACK = timedelta(minutes=1)
 
 
-def is_unavailable_on(day: date, unavailability: Sequence[Unavailability], tz: tzinfo) -> bool:
-	"""A day counts as unavailable when an unavailability covers the whole local calendar day (to the
-	minute: an end at 23:59 covers the day)."""
-	day_start = datetime.combine(day, time(), tz)
-	day_end = datetime.combine(day + timedelta(days=1), time(), tz)
-	return any(u.start <= day_start and u.end + WHOLE_DAY_SLACK >= day_end for u in unavailability)
+def _away_spans(unavailability: Iterable[Unavailability]) -> list[tuple[datetime, datetime]]:
+	"""The union of a member's unavailability as disjoint UTC spans in time order, each record's end
+	stretched by WHOLE_DAY_SLACK (DOMAIN.md: "Unavailability is the union of a member's records: a day
+	covered by two records together is a day away")."""
+	spans: list[tuple[datetime, datetime]] = []
+	for start, end in sorted(
+		(u.start.astimezone(timezone.utc), u.end.astimezone(timezone.utc) + WHOLE_DAY_SLACK)
+		for u in unavailability
+	):
+		if spans and start <= spans[-1][1]:
+			spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+		else:
+			spans.append((start, end))
+	return spans
 
 
-def unavailable_days(unavailability: Sequence[Unavailability], start: date, end: date, tz: tzinfo) -> int:
-	"""How many whole local days in [start, end] some unavailability covers — O(periods), not O(days)."""
-	covered: list[tuple[date, date]] = []
-	for u in unavailability:
-		local_start, local_end = u.start.astimezone(tz), (u.end + WHOLE_DAY_SLACK).astimezone(tz)
+def _away_day_runs(
+	unavailability: Iterable[Unavailability], start: date, end: date, tz: tzinfo
+) -> list[tuple[date, date]]:
+	"""Runs (first, last) of the local days in [start, end] that the union covers whole. The spans are
+	disjoint, so no day is in two runs: a whole day lies inside one span or none."""
+	runs = []
+	for span_start, span_end in _away_spans(unavailability):
+		local_start, local_end = span_start.astimezone(tz), span_end.astimezone(tz)
 		# First whole day begins at or after the start; last whole day ends at or before the end.
 		first = local_start.date() if local_start.time() == time() else local_start.date() + timedelta(days=1)
-		last = local_end.date() - timedelta(days=1)
-		first, last = max(first, start), min(last, end)
+		first, last = max(first, start), min(local_end.date() - timedelta(days=1), end)
 		if first <= last:
-			covered.append((first, last))
-	total, reach = 0, None
-	for first, last in sorted(covered):
-		if reach is not None and first <= reach:
-			first = reach + timedelta(days=1)
-		if first <= last:
-			total += (last - first).days + 1
-		reach = last if reach is None else max(reach, last)
-	return total
+			runs.append((first, last))
+	return runs
+
+
+def unavailable_dates(
+	unavailability: Iterable[Unavailability], start: date, end: date, tz: tzinfo
+) -> set[date]:
+	"""The local days in [start, end] that the member's unavailability, taken together, covers whole (to
+	the minute: an end at 23:59 covers the day)."""
+	return {
+		day for first, last in _away_day_runs(unavailability, start, end, tz) for day in days(first, last)
+	}
+
+
+def unavailable_days(unavailability: Iterable[Unavailability], start: date, end: date, tz: tzinfo) -> int:
+	"""How many of `unavailable_dates` there are — O(periods), not O(days)."""
+	return sum((last - first).days + 1 for first, last in _away_day_runs(unavailability, start, end, tz))
 
 
 def exposure(
 	member: Member,
 	membership: Membership | None,
-	unavailability: Sequence[Unavailability],
+	unavailability: Iterable[Unavailability],
 	window: tuple[date, date],
 	tz: tzinfo,
 ) -> float:
-	"""Σ FTE over the window's days on which the member is active in the pool and not unavailable."""
+	"""Σ FTE over the window's local days in `tz` (the pool's zone) on which the member is active in the
+	pool and not unavailable."""
 	if membership is None:
 		return 0.0
 	fte = membership.fte if membership.fte is not None else member.fte

@@ -3,7 +3,8 @@
 Default ladder (per pool): at submission offer the top 3 ranked; after 15 min offer every eligible
 member; after 30 min assign the top-ranked eligible member; when the pool has nobody eligible,
 assign from the overflow pool; when that has nobody either, the request is Unfilled. A request whose
-first duty starts within 2 h skips straight to assignment. Offers decide who is notified, not who
+first duty starts within 2 h skips straight to assignment. A request still Open when its last duty
+has ended becomes Unfilled and is never offered again. Offers decide who is notified, not who
 may help: any eligible member may accept an Open request at any time.
 
 The Frappe shell stores the stage it reached and calls `next_step` again on every scheduler tick; the
@@ -43,6 +44,8 @@ class LadderState:
 	submitted_at: datetime
 	starts_at: datetime
 	offered: frozenset[str] = frozenset()
+	ends_at: datetime | None = None  # the last duty's end
+	declined: frozenset[str] = frozenset()  # members who said they cannot: asked last, never again
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,13 @@ def next_step(
 	overflow_ranked: Sequence[str] | None = None,
 ) -> LadderStep:
 	"""What to do for one request now. `ranked` is the pool's current eligible order, `overflow_ranked`
-	the overflow pool's (None when the pool has no overflow pool)."""
+	the overflow pool's (None when the pool has no overflow pool). Members who declined stay in the
+	order, after everyone else, so nobody is left uncovered when only they can help."""
+	ranked = [m for m in ranked if m not in state.declined] + [m for m in ranked if m in state.declined]
 	if not state.open or state.stage is Stage.DONE:
 		return LadderStep(Step.NOTHING, why="request is not open")
+	if state.ends_at is not None and now >= state.ends_at:
+		return LadderStep(Step.MARK_UNFILLED, (), Stage.DONE, why="the last duty ended uncovered")
 
 	offer_all_at = state.submitted_at + ladder.offer_all_after
 	assign_at = state.submitted_at + ladder.assign_after

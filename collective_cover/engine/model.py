@@ -1,14 +1,16 @@
 """The engine's vocabulary: immutable records describing people, pools, duties and the ledger.
 
 Every datetime is timezone-aware. Durations are always measured in real elapsed time (via UTC), so a
-DST day counts its 23 or 25 hours.
+DST day counts its 23 or 25 hours. Calendar days are never read from a datetime's own tzinfo: they are
+local days of the pool's time zone (`Pool.zone`), whatever zone the datetimes were given in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Role(str, Enum):
@@ -22,6 +24,10 @@ class Role(str, Enum):
 	def is_trainee(self) -> bool:
 		"""Trainees are bound by ACGME work-hour rules and by training-level rules."""
 		return self in (Role.RESIDENT, Role.FELLOW)
+
+
+# The roles bound by ACGME work hours and training levels, by name, for the shell's records and queries.
+TRAINEE_ROLES = tuple(role.value for role in Role if role.is_trainee)
 
 
 class DutyKind(str, Enum):
@@ -70,6 +76,12 @@ class Interval:
 
 	def overlaps(self, other: Interval) -> bool:
 		return self.start < other.end and other.start < self.end
+
+	def day_span(self, tz: tzinfo) -> tuple[date, date]:
+		"""First and last local calendar day in `tz` the interval touches; half-open, so an interval ending
+		at midnight does not touch the next day."""
+		last = (self.end - timedelta(microseconds=1)).astimezone(tz).date()
+		return self.start.astimezone(tz).date(), last
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,7 @@ class WorkHourLimits:
 	weekly_average_hours: float = 80.0
 	averaging_weeks: int = 4
 	continuous_hours: float = 24.0
-	transition_hours: float = 4.0
+	transition_hours: float = 4.0  # a single duty's handover after continuous_hours; no new work
 	min_rest_hours: float = 8.0  # a "should" rule
 	min_rest_after_call_hours: float = 14.0
 	call_rest_threshold_hours: float = 24.0
@@ -176,6 +188,14 @@ class Ladder:
 
 @dataclass(frozen=True)
 class Pool:
+	"""A jeopardy pool and its rules.
+
+	`time_zone` is an IANA name (DOMAIN.md: "Each pool has a time zone (default the site's): calendar
+	days, averaging windows, weekend multipliers and every time a person types or sees are in it."). The
+	Frappe shell passes the site's zone when the pool names none; the engine's own default is UTC, so a
+	pool built without one never depends on the zone of the machine or of the datetimes it is given.
+	"""
+
 	name: str
 	policy: Policy = Policy.COLLECTIVE
 	memberships: tuple[Membership, ...] = ()
@@ -188,6 +208,19 @@ class Pool:
 	ladder: Ladder = field(default_factory=Ladder)
 	standby_credit: float = 0.1
 	overflow_pool: str | None = None
+	time_zone: str = "UTC"
+
+	def __post_init__(self):
+		try:
+			ZoneInfo(self.time_zone)
+		except (ZoneInfoNotFoundError, ValueError, TypeError):
+			raise ValueError(
+				f"pool {self.name}: unknown time zone {self.time_zone!r} (an IANA name such as America/New_York)"
+			)
+
+	@property
+	def zone(self) -> ZoneInfo:
+		return ZoneInfo(self.time_zone)  # ZoneInfo caches one instance per name
 
 	def membership_of(self, member: str) -> Membership | None:
 		return next((m for m in self.memberships if m.member == member), None)

@@ -6,9 +6,10 @@ activation units per day. For a plan over days [start, end] the projected deviat
 	projected_devᵢ = carriedᵢ + w·nᵢ − w·D·eᵢ / E
 
 where nᵢ is i's rota days, D the days that get someone, eᵢ i's exposure inside the plan (Σ FTE over the
-days i is active in the pool and available) and E = Σ eᵢ (DOMAIN.md, "Fairness"). A member may be
-rostered on a day only when active in the pool, not unavailable for the whole local day, and under the
-pool's `max_rota_days_per_block` (blocks of `block_days` counted from `block_anchor`).
+days i is active in the pool and available) and E = Σ eᵢ (DOMAIN.md, "Fairness"). Days are local days of
+the pool's time zone. A member may be rostered on a day only when active in the pool, not away for the
+whole local day (by one record or several together: unavailability is the union of the records), and
+under the pool's `max_rota_days_per_block` (blocks of `block_days` counted from `block_anchor`).
 
 Priorities, in order:
 1. cover as many days as the caps allow (D is the maximum, found by a max-flow before planning);
@@ -40,17 +41,17 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
-from .fairness import days, is_unavailable_on
-from .model import Member, Pool, Unavailability
+from .fairness import days, unavailable_dates
+from .model import Interval, Member, Pool, Unavailability
 
 # 90 members × 365 days = 32,850 binaries solves exactly in seconds; far larger pools fall back to greedy.
 MILP_MAX_VARIABLES = 200_000
@@ -111,13 +112,34 @@ class _Problem:
 		return first, first + timedelta(days=self.block_days - 1)
 
 
+def expected_units_per_day(covered_units: float, window_start: date, today: date) -> float:
+	"""What a rota day is expected to bring its first back-up: the pool's covers so far this window, per
+	day elapsed (today included)."""
+	return covered_units / max((today - window_start).days + 1, 1)
+
+
+def called_out_days(spans: Iterable[tuple[datetime, datetime]], tz: tzinfo) -> tuple[Unavailability, ...]:
+	"""A member's own filed requests as unavailability over every local day they touch: somebody who
+	called out sick for a day is not that day's first back-up."""
+	days_away = []
+	for start, end in spans:
+		first, last = Interval(start, end).day_span(tz)
+		days_away.append(
+			Unavailability(
+				datetime.combine(first, datetime.min.time(), tz),
+				datetime.combine(last + timedelta(days=1), datetime.min.time(), tz),
+				kind="Called out",
+			)
+		)
+	return tuple(days_away)
+
+
 def plan_rota(
 	pool: Pool,
 	members: Sequence[Member],
 	start: date,
 	end: date,
 	*,
-	tz: tzinfo,
 	unavailability: Mapping[str, Sequence[Unavailability]] | None = None,
 	carried_deviation: Mapping[str, float] | None = None,
 	expected_units_per_day: float = 0.0,
@@ -137,7 +159,6 @@ def plan_rota(
 		members,
 		start,
 		end,
-		tz,
 		unavailability or {},
 		carried_deviation or {},
 		expected_units_per_day,
@@ -149,7 +170,7 @@ def plan_rota(
 	return _milp(p, time_limit)
 
 
-def _problem(pool, members, start, end, tz, unavailability, carried, expected, anchor) -> _Problem:
+def _problem(pool, members, start, end, unavailability, carried, expected, anchor) -> _Problem:
 	if end < start:
 		raise ValueError(f"plan ends ({end}) before it starts ({start})")
 	caps = pool.caps
@@ -169,6 +190,7 @@ def _problem(pool, members, start, end, tz, unavailability, carried, expected, a
 	# A member may have left and rejoined: any active membership counts, with that membership's FTE.
 	spans = {i: [ms for ms in pool.memberships if ms.member == i] for i in ids}
 	dates = tuple(days(start, end))
+	away = {i: unavailable_dates(unavailability.get(i, ()), start, end, pool.zone) for i in ids}
 	exposure = [0.0] * len(ids)
 	status, avail = [], []
 	for day in dates:
@@ -178,7 +200,7 @@ def _problem(pool, members, start, end, tz, unavailability, carried, expected, a
 			ms = next((m for m in spans[i] if m.active_on(day)), None)
 			if ms is None:
 				row.append(NOT_IN_POOL)
-			elif unavailability.get(i) and is_unavailable_on(day, unavailability[i], tz):
+			elif day in away[i]:
 				row.append(UNAVAILABLE)
 			else:
 				row.append(None)

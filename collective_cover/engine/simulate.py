@@ -115,7 +115,7 @@ class Programme:
 
 	@property
 	def units_requested(self) -> float:
-		return sum(duty_units(r.duties[0], self.pool.weights) for r in self.requests)
+		return sum(duty_units(r.duties[0], self.pool.weights, self.pool.zone) for r in self.requests)
 
 
 @dataclass(frozen=True)
@@ -280,6 +280,7 @@ def synthetic_programme(seed: int = DEFAULT_SEED, member_count: int = DEFAULT_ME
 			block_days=BLOCK_DAYS,
 		),
 		allowed_roles=frozenset({Role.RESIDENT}),
+		time_zone=TZ.key,
 	)
 	return Programme(
 		seed=seed,
@@ -386,7 +387,7 @@ def _breaks_work_hours(duty: Duty, schedule: list[Duty], sessions: list[Interval
 	"""Re-check a cover after the fact against the coverer's final work: does it break a hard ACGME rule?"""
 	others = [d for d in _near(schedule, duty.start, duty.end) if d is not duty]
 	others += [Duty(s.start, s.end, kind=DutyKind.CLINIC) for s in _near(sessions, duty.start, duty.end)]
-	return any(f.hard for f in check_work_hours(others, (duty,), pool.trainee_limits))
+	return any(f.hard for f in check_work_hours(others, (duty,), pool.trainee_limits, pool.zone))
 
 
 def _block_start(now: datetime) -> datetime:
@@ -424,7 +425,7 @@ def simulate_policy(programme: Programme, strategy: Strategy) -> tuple[PolicyOut
 				member=member,
 				membership=pool.membership_of(member.id),
 				burden=burdens.get(member.id) or MemberBurden(member.id),
-				exposure=exposure(member, pool.membership_of(member.id), away[member.id], to_date, TZ),
+				exposure=exposure(member, pool.membership_of(member.id), away[member.id], to_date, pool.zone),
 				schedule=_near(schedules[member.id], request.starts_at, request.ends_at),
 				unavailability=tuple(away[member.id]),
 				clinic_sessions=_near(sessions[member.id], request.starts_at, request.ends_at),
@@ -440,7 +441,7 @@ def simulate_policy(programme: Programme, strategy: Strategy) -> tuple[PolicyOut
 		if coverer is None:
 			unfilled += 1
 			continue
-		units = duty_units(duty, pool.weights)
+		units = duty_units(duty, pool.weights, pool.zone)
 		coverer_burden = burdens.get(coverer) or MemberBurden(coverer)
 		ledger += cover_entries(
 			pool.policy, request.id, request.requester, coverer, units, now, coverer_burden
@@ -461,7 +462,8 @@ def simulate_policy(programme: Programme, strategy: Strategy) -> tuple[PolicyOut
 	)
 	burden = {m.id: burdens[m.id].burden if m.id in burdens else 0.0 for m in programme.members}
 	exposures = {
-		m.id: exposure(m, pool.membership_of(m.id), away[m.id], ACADEMIC_YEAR, TZ) for m in programme.members
+		m.id: exposure(m, pool.membership_of(m.id), away[m.id], ACADEMIC_YEAR, pool.zone)
+		for m in programme.members
 	}
 	fairness = pool_fairness(burden, exposures)
 	variance = statistics.pvariance(fairness.deviation.values())

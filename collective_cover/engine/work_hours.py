@@ -5,7 +5,7 @@ and by how much? Only the windows and work periods that contain an added duty ar
 violation the new duties do not touch is not held against the member.
 
 Every sum is real elapsed time (through UTC), so a DST night counts its 23 or 25 hours; calendar days and
-the averaging windows are local days in the zone of the first added duty.
+the averaging windows are local days of the pool's time zone, whatever zone the duties are given in.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ DAYS_OFF = "days_off"
 CALL_FREQUENCY = "call_frequency"
 
 _ZERO = timedelta()
+_DAY = timedelta(hours=24)  # a day off is 24 real hours, even across a DST change
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,16 @@ class _Period:
 	start: datetime
 	end: datetime
 	added: bool  # contains an added duty, so the rules that look at periods judge it
+	duties: frozenset[tuple[datetime, datetime]]  # the merged duties' spans (one duty listed twice is one)
 
 	@property
 	def hours(self) -> float:
 		return _hours(self.end - self.start)
+
+	@property
+	def one_duty(self) -> bool:
+		"""A single duty spans the whole period (any other lies inside it)."""
+		return (self.start, self.end) in self.duties
 
 
 def _hours(span: timedelta) -> float:
@@ -88,24 +95,15 @@ class _Calendar:
 
 	def midnight(self, day: date) -> datetime:
 		if day not in self._midnights:
-			naive = datetime.combine(day, time())
-			localize = getattr(self.tz, "localize", None)  # pytz zones must localize, not take tzinfo=
-			aware = localize(naive) if localize else naive.replace(tzinfo=self.tz)
-			self._midnights[day] = _utc(aware)
+			self._midnights[day] = _utc(datetime.combine(day, time(), self.tz))
 		return self._midnights[day]
-
-	def first_day(self, start: datetime) -> date:
-		return start.astimezone(self.tz).date()
-
-	def last_day(self, end: datetime) -> date:
-		# Intervals are half-open: a shift ending at midnight does not touch the next day.
-		return (end - timedelta(microseconds=1)).astimezone(self.tz).date()
 
 	def window_starts(self, duties: Iterable[Duty], days: int) -> list[date]:
 		"""First days of every `days`-long window that shares at least one local day with a duty."""
 		starts: set[date] = set()
 		for d in duties:
-			first, last = self.first_day(d.start) - timedelta(days=days - 1), self.last_day(d.end)
+			first, last = d.day_span(self.tz)
+			first -= timedelta(days=days - 1)
 			starts.update(first + timedelta(days=i) for i in range((last - first).days + 1))
 		return sorted(starts)
 
@@ -119,9 +117,11 @@ def _merge(schedule: Sequence[Duty], added: Sequence[Duty]) -> list[_Period]:
 	for start, end, is_added in spans:
 		if periods and start <= periods[-1].end:
 			last = periods[-1]
-			periods[-1] = _Period(last.start, max(last.end, end), last.added or is_added)
+			periods[-1] = _Period(
+				last.start, max(last.end, end), last.added or is_added, last.duties | {(start, end)}
+			)
 		else:
-			periods.append(_Period(start, end, is_added))
+			periods.append(_Period(start, end, is_added, frozenset({(start, end)})))
 	return periods
 
 
@@ -147,18 +147,28 @@ def _weekly(periods, windows, cal: _Calendar, limits: WorkHourLimits) -> WorkHou
 
 
 def _continuous(periods, limits: WorkHourLimits) -> WorkHourFinding | None:
-	limit = limits.continuous_hours + limits.transition_hours
-	worst = max((p.hours for p in periods if p.added), default=0.0)
-	if worst <= limit:
+	"""At most `continuous_hours` (24 h) of continuous scheduled work; one duty may run up to
+	`transition_hours` (4 h) longer for its own transitions, as a 24 + 4 h call does. Those hours allow no
+	new patient care (DOMAIN.md: "no cover duty may start inside those 4 h"), so a period of several
+	duties may not pass 24 h at all: past it, one of them starts or runs on in the transition hours."""
+	hours, transitions = limits.continuous_hours, limits.transition_hours
+	too_long = [p for p in periods if p.added and p.hours > hours + (transitions if p.one_duty else 0.0)]
+	if not too_long:
 		return None
-	shown = _up(worst)
-	return WorkHourFinding(
-		CONTINUOUS_HOURS,
-		True,
-		f"would make {shown:.1f} h of continuous work "
-		f"(limit {limits.continuous_hours:g} h + {limits.transition_hours:g} h transitions)",
-		(("hours", shown), ("limit", float(limit))),
-	)
+	worst = max(too_long, key=lambda p: p.hours)
+	shown = _up(worst.hours)
+	if worst.one_duty:
+		limit = hours + transitions
+		message = (
+			f"would make {shown:.1f} h of continuous work (limit {hours:g} h + {transitions:g} h transitions)"
+		)
+	else:
+		limit = hours
+		message = (
+			f"would make {shown:.1f} h of continuous work over {len(worst.duties)} duties (limit {hours:g} h: "
+			f"the {transitions:g} h of transitions after it allow no new patient care)"
+		)
+	return WorkHourFinding(CONTINUOUS_HOURS, True, message, (("hours", shown), ("limit", float(limit))))
 
 
 def _rests(periods, limits: WorkHourLimits) -> list[WorkHourFinding]:
@@ -204,17 +214,35 @@ def _rests(periods, limits: WorkHourLimits) -> list[WorkHourFinding]:
 
 
 def _days_off(periods, windows, cal: _Calendar, limits: WorkHourLimits) -> WorkHourFinding | None:
+	"""DOMAIN.md: "≥ 1 day in 7 free of work, averaged over 4 weeks (a day off is one continuous 24-hour
+	period free of all clinical and educational work, not a calendar day)".
+
+	A free gap of g hours holds floor(g / 24) days off. They are laid end to end in the middle of the gap,
+	and a window counts those whose middle lies inside it. So a day off cut by a window's edge counts in
+	the window holding most of it, once in any run of back-to-back windows, and a weekly pattern
+	counts the same in every 4-week window wherever it starts (clipping gaps to the window would split a
+	free weekend at the edge and count neither half). Before the first and after the last period of work
+	the gap runs to the edge of the windows judged, where the schedule handed in stops.
+	"""
 	weeks, days = limits.averaging_weeks, limits.averaging_weeks * 7
 	required = limits.days_off_per_week * weeks
-	worked: set[date] = set()
-	for p in periods:
-		first, last = cal.first_day(p.start), cal.last_day(p.end)
-		worked.update(first + timedelta(days=i) for i in range((last - first).days + 1))
+	lo, hi = cal.midnight(windows[0]), cal.midnight(windows[-1] + timedelta(days=days))
+	# Sentinels at the edges; a gap that would run backwards (work across an edge) is no gap.
+	edges = [(lo, lo), *((p.start, p.end) for p in periods), (hi, hi)]
+	middles: list[datetime] = []
+	for (_, free_from), (free_until, _) in pairwise(edges):
+		if free_until <= free_from:
+			continue
+		gap = free_until - free_from
+		count = gap // _DAY
+		first_middle = free_from + (gap - count * _DAY) / 2 + _DAY / 2
+		middles.extend(first_middle + i * _DAY for i in range(count))
 	fewest = min(
-		(sum(1 for i in range(days) if first + timedelta(days=i) not in worked) for first in windows),
-		default=None,
+		bisect_left(middles, cal.midnight(first + timedelta(days=days)))
+		- bisect_left(middles, cal.midnight(first))
+		for first in windows
 	)
-	if fewest is None or fewest >= required:
+	if fewest >= required:
 		return None
 	return WorkHourFinding(
 		DAYS_OFF,
@@ -253,16 +281,17 @@ def _call_frequency(schedule, added, cal: _Calendar, limits: WorkHourLimits) -> 
 
 
 def check_work_hours(
-	schedule: Sequence[Duty], added: Sequence[Duty], limits: WorkHourLimits
+	schedule: Sequence[Duty], added: Sequence[Duty], limits: WorkHourLimits, tz: tzinfo
 ) -> list[WorkHourFinding]:
 	"""Findings, at most one per rule with its worst figures, that hold once `added` joins `schedule`.
 
-	Averaging windows are `averaging_weeks` × 7 local days, midnight to midnight, and are judged only when
-	they share a day with an added duty; rest and continuity only for work periods containing one.
+	Averaging windows are `averaging_weeks` × 7 local days of `tz` (the pool's zone), midnight to
+	midnight, and are judged only when they share a day with an added duty; rest and continuity only for
+	work periods containing one.
 	"""
 	if not added:
 		return []
-	cal = _Calendar(added[0].start.tzinfo)
+	cal = _Calendar(tz)
 	periods = _merge(schedule, added)
 	windows = cal.window_starts(added, limits.averaging_weeks * 7)
 	findings = [

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
+from collective_cover.engine.model import TRAINEE_ROLES
+
 PROGRAM = "Test IM Residency"
 
 
@@ -69,7 +71,7 @@ def make_clinician(
 				"doctype": "Clinician",
 				"full_name": full_name,
 				"role": role,
-				"training_level": level if role in ("Resident", "Fellow") else None,
+				"training_level": level if role in TRAINEE_ROLES else None,
 				"program": program,
 				"user": email,
 				"fte": 1,
@@ -141,6 +143,26 @@ def make_request(
 	return doc
 
 
+def offers_of(request: str) -> list[dict]:
+	"""The request's offers in the order they were made (coordinator-only records)."""
+	return frappe.get_all(
+		"Cover Request Offer",
+		filters={"cover_request": request},
+		fields=["clinician", "offered_at", "stage", "declined_at", "decline_note"],
+		order_by="idx asc",
+	)
+
+
+def ranking_of(request: str) -> list[dict]:
+	"""Every ranking snapshot row of the request, oldest snapshot first."""
+	return frappe.get_all(
+		"Cover Request Ranking",
+		filters={"cover_request": request},
+		fields=["clinician", "rank", "eligible", "deviation", "reasons", "snapshot"],
+		order_by="idx asc",
+	)
+
+
 def user_of(clinician: str) -> str:
 	return frappe.db.get_value("Clinician", clinician, "user")
 
@@ -174,8 +196,9 @@ def remove_committed_records(tag: str) -> None:
 	requests_ = frappe.get_all(
 		"Cover Request", filters={"requester": ("in", clinicians or [""])}, pluck="name"
 	)
-	for doctype in ("Cover Request Duty", "Cover Request Ranking", "Cover Request Offer"):
-		frappe.db.delete(doctype, {"parent": ("in", requests_ or [""])})
+	frappe.db.delete("Cover Request Duty", {"parent": ("in", requests_ or [""])})
+	for doctype in ("Cover Request Ranking", "Cover Request Offer"):
+		frappe.db.delete(doctype, {"cover_request": ("in", requests_ or [""])})
 	# The ledger refuses deletes through documents; test clean-up removes its own rows directly.
 	frappe.db.delete("Cover Ledger Entry", {"clinician": ("in", clinicians or [""])})
 	frappe.db.delete("Clinician Shift", {"clinician": ("in", clinicians or [""])})

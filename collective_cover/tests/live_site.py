@@ -37,6 +37,7 @@ class LiveSite:
 		self.workers = workers
 		self.port = free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
+		self.site = frappe.local.site  # request threads have no frappe.local of their own
 		self.process = None
 
 	def start(self) -> LiveSite:
@@ -66,7 +67,7 @@ class LiveSite:
 			except requests.ConnectionError:
 				time.sleep(0.3)
 		self.stop()
-		raise RuntimeError(f"gunicorn did not serve {frappe.local.site} within 90 s")
+		raise RuntimeError(f"gunicorn did not serve {self.site} within 90 s")
 
 	def stop(self) -> None:
 		if self.process:
@@ -75,7 +76,7 @@ class LiveSite:
 			self.process = None
 
 	def headers(self, token: str | None = None) -> dict:
-		headers = {"X-Frappe-Site-Name": frappe.local.site, "Accept": "application/json"}
+		headers = {"X-Frappe-Site-Name": self.site, "Accept": "application/json"}
 		if token:
 			headers["Authorization"] = token
 		return headers

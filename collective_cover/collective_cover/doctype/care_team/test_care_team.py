@@ -5,7 +5,7 @@ from collective_cover.collective_cover.doctype.care_team.care_team import (
 	PatientIdentifierError,
 )
 from collective_cover.tests.cases import CoverRequestTestCase
-from collective_cover.tests.factories import PROGRAM, make_request, user_of
+from collective_cover.tests.factories import PROGRAM, make_request, ranking_of, user_of
 
 
 class TestCareTeam(CoverRequestTestCase):
@@ -35,7 +35,7 @@ class TestCareTeam(CoverRequestTestCase):
 		colleague = self.members[4]
 		self.care_team("Heart failure clinic team", [(self.requester, "Resident"), (colleague, "Nurse")])
 		doc = make_request(self.requester, self.pool)
-		first = doc.reload().ranking[0]
+		first = ranking_of(doc.name)[0]
 		self.assertEqual((first.clinician, first.rank), (colleague, 1))
 		self.assertIn("care team", first.reasons)
 

@@ -12,12 +12,11 @@ class UnknownScheduleNameError(frappe.ValidationError):
 
 
 class ClinicianShift(Document):
-	def before_validate(self):
+	def validate(self):
+		# After the door checks (kernel.validators.check_values), which run after before_validate.
 		self.set_clinician_from_schedule_name()
 		if self.duty_kind == "24h call":
 			self.in_house_call = 1
-
-	def validate(self):
 		self.validate_clinician()
 		validate_period(self.start, self.end, _("Shift"))
 

@@ -4,7 +4,8 @@ from frappe.model.document import Document
 from frappe.utils import getdate
 
 from collective_cover.coaching.meetings import propose_for_pairing
-from collective_cover.coaching.pairings import ACTIVE, TRAINEE_ROLES, connectedness
+from collective_cover.coaching.pairings import ACTIVE, connectedness
+from collective_cover.engine.model import TRAINEE_ROLES
 
 
 class CoachingRoleError(frappe.ValidationError):

@@ -9,6 +9,7 @@ from collective_cover.collective_cover.doctype.coach_pairing.coach_pairing impor
 	CoachingRoleError,
 	DuplicatePairingError,
 )
+from collective_cover.kernel.core_queries import get_count
 from collective_cover.tests.cases import CoachingTestCase
 from collective_cover.tests.factories import make_program, make_user, user_of
 
@@ -105,6 +106,27 @@ class TestCoachingPrivacy(CoachingTestCase):
 
 		frappe.set_user(make_user("coaching-director@cc-test.example", roles=("Program Director",)))
 		self.assertEqual(frappe.client.get("Coaching Note", note.name)["note"], "worried about nights")
+
+	def test_a_coordinator_who_also_coaches_reads_only_their_own_pairings_notes(self):
+		own = self.pair(self.ben, self.yara)
+		other = self.pair(self.ada, self.xavier)
+		notes = {}
+		for pairing, author in ((own, self.ben), (other, self.ada)):
+			meeting = frappe.get_all("Coaching Meeting", filters={"pairing": pairing.name}, pluck="name")[0]
+			frappe.set_user(user_of(author))
+			notes[pairing.name] = frappe.get_doc(
+				{"doctype": "Coaching Note", "meeting": meeting, "note": f"private to {pairing.name}"}
+			).insert()
+		frappe.set_user("Administrator")
+		frappe.get_doc("User", user_of(self.yara)).add_roles("Cover Coordinator", "Coach")
+
+		frappe.set_user(user_of(self.yara))
+		self.assertEqual(frappe.get_list("Coaching Note", pluck="name"), [notes[own.name].name])
+		self.assertFalse(frappe.has_permission("Coaching Note", doc=notes[other.name].name))
+		# Counting through Frappe's count door sees the same rows: a probe of the other note finds nothing.
+		probe = {"note": ("like", f"%{other.name}%")}
+		self.assertEqual(get_count("Coaching Note", filters=probe), 0)
+		self.assertEqual(get_count("Coaching Note", filters={"note": ("like", "%private%")}), 1)
 
 	def test_coordinators_see_only_the_pairings_of_their_programmes(self):
 		pairing = self.pair(self.ada, self.xavier)

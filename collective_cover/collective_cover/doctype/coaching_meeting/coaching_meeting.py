@@ -48,6 +48,15 @@ class CoachingMeeting(Document):
 	def validate_pulse(self):
 		if not self.relationship_pulse or not self.has_value_changed("relationship_pulse"):
 			return
+		# Frappe keeps a rating as the fraction of stars given: 1 to 5 stars is 0.2 to 1.
+		if not 0 < float(self.relationship_pulse) <= 1:
+			frappe.throw(
+				_("The relationship pulse is 1 to 5 stars (stored as 0.2 to 1), not {0}.").format(
+					self.relationship_pulse
+				),
+				PulseError,
+				title=_("Pulse"),
+			)
 		if self.status != "Held":
 			frappe.throw(
 				_("The relationship pulse is given after a held meeting."), PulseError, title=_("Pulse")

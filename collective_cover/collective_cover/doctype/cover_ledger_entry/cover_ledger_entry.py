@@ -1,36 +1,21 @@
-import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from collective_cover.kernel.app_records import AppWrittenRecord, WrittenByAppError
 
 
-class LedgerIsAppendOnlyError(frappe.ValidationError):
+class LedgerIsAppendOnlyError(WrittenByAppError):
 	pass
 
 
-class CoverLedgerEntry(Document):
+class CoverLedgerEntry(AppWrittenRecord):
 	"""Append-only: written by the app when covers happen, never edited or deleted; a cancellation
 	writes reversal rows instead."""
 
-	def before_insert(self):
-		if not self.flags.written_by_app:
-			frappe.throw(
-				_("Cover ledger entries are written by the app when a cover happens, not by hand."),
-				LedgerIsAppendOnlyError,
-				title=_("Ledger is append-only"),
-			)
+	error_class = LedgerIsAppendOnlyError
 
-	def validate(self):
-		if not self.flags.in_insert:
-			self.refuse(_("edited"))
-
-	def on_trash(self):
-		self.refuse(_("deleted"))
-
-	def refuse(self, what: str):
-		frappe.throw(
-			_("Cover ledger entry {0} cannot be {1}; cancel the cover request to write a reversal.").format(
-				self.name, what
-			),
-			LedgerIsAppendOnlyError,
-			title=_("Ledger is append-only"),
-		)
+	def refusal(self, what: str) -> str:
+		if self.is_new():
+			return _("Cover ledger entries are written by the app when a cover happens, not by hand.")
+		return _(
+			"Cover ledger entry {0} cannot be {1}; cancel the cover request to write a reversal."
+		).format(self.name, what)

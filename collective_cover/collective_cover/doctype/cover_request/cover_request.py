@@ -1,18 +1,37 @@
-import itertools
+from datetime import timedelta
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.query_builder import Criterion
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import format_datetime, get_datetime, now_datetime
 
-from collective_cover.collective_cover.doctype.clinician_unavailability.clinician_unavailability import (
-	validate_period,
-)
 from collective_cover.cover import lifecycle
 from collective_cover.cover.permissions import is_staff
-from collective_cover.cover.records import engine_duty, engine_pool
+from collective_cover.cover.records import aware, engine_duty, engine_pool, naive
+from collective_cover.engine.filing import (
+	DEFAULT_HORIZON,
+	DEFAULT_MAX_DUTY_HOURS,
+	FiledDuty,
+	FilingRule,
+	filing_problems,
+)
 from collective_cover.engine.units import duty_units
+
+# Set only by the lifecycle (accept, decline, assign, escalate, complete, cancel), never by a save.
+LIFECYCLE_FIELDS = (
+	"status",
+	"submitted_at",
+	"covered_by",
+	"covered_at",
+	"cover_method",
+	"ladder_stage",
+	"next_escalation_at",
+	"starts_at",
+	"ends_at",
+	"total_units",
+	"program",
+)
 
 
 class OverlappingRequestError(frappe.ValidationError):
@@ -31,6 +50,10 @@ class CannotCancelCoveredError(frappe.ValidationError):
 	pass
 
 
+class LifecycleFieldError(frappe.ValidationError):
+	pass
+
+
 def request_only(fieldname: str) -> property:
 	"""A virtual field that carries what the form sent during this request and is never stored."""
 	return property(
@@ -40,21 +63,32 @@ def request_only(fieldname: str) -> property:
 
 
 class CoverRequest(Document):
-	# Typed by the requester, moved to Cover Request Reason on save (see save_private_reason).
+	# Typed by the requester (the reason) or set by a coordinator's assign (the override), kept in
+	# Cover Request Reason, which only coordinators and directors can read (see save_private_reason).
 	reason_category = request_only("reason_category")
 	reason_note = request_only("reason_note")
+	override_reason = request_only("override_reason")
 
 	def before_validate(self):
+		# Runs before the door checks (kernel.validators.check_values), so it reads no field values
+		# beyond who is filing.
 		self.set_requester_for_clinicians()
-		self.set_units_and_span()
 
 	def validate(self):
+		self.validate_required()
+		self.reset_lifecycle_fields()
 		self.validate_requester()
-		self.validate_duties()
+		self.validate_filing()
+		self.set_units_and_span()
 		self.validate_no_overlapping_request()
+
+	def before_update_after_submit(self):
+		self.validate_lifecycle_unchanged()
 
 	def onload(self):
 		self.load_private_reason()
+		if is_staff():
+			self.set_onload("ladder", lifecycle.ladder_summary(self.name))
 
 	def after_insert(self):
 		self.save_private_reason()
@@ -87,15 +121,44 @@ class CoverRequest(Document):
 	def on_cancel(self):
 		self.db_set({"status": "Cancelled", "next_escalation_at": None})
 
+	def reset_lifecycle_fields(self):
+		"""Until it is filed a request has no lifecycle: whatever a caller sent for the fields the
+		lifecycle owns is dropped, so a request can never be filed already "covered"."""
+		for field in LIFECYCLE_FIELDS:
+			self.set(field, None)
+		self.status = "Draft"
+		self.program = frappe.db.get_value("Jeopardy Pool", self.pool, "program")
+
+	def validate_lifecycle_unchanged(self):
+		before = self.get_doc_before_save()
+		changed = [
+			self.meta.get_label(field)
+			for field in LIFECYCLE_FIELDS
+			if before
+			and comparable(self.meta.get_field(field), self.get(field))
+			!= comparable(self.meta.get_field(field), before.get(field))
+		]
+		if changed:
+			frappe.throw(
+				_(
+					"{0} of a filed request change only when it is accepted, assigned, escalated, "
+					"completed or cancelled, not by editing it."
+				).format(", ".join(_(label) for label in changed)),
+				LifecycleFieldError,
+				title=_("Set by the request's progress"),
+			)
+
 	def save_private_reason(self):
 		"""The reason fields are virtual: what the requester typed goes to Cover Request Reason, which
-		only coordinators and directors can read, so no list filter or export here can reveal it."""
+		only coordinators and directors can read, so no list filter or export here can reveal it.
+		Every request has one, typed into or not, so not even its existence says anything."""
 		category, note = self.get("reason_category"), (self.get("reason_note") or "").strip()
-		if not (category or note):
+		exists = frappe.db.exists("Cover Request Reason", self.name)
+		if exists and not (category or note):
 			return
 		reason = (
 			frappe.get_doc("Cover Request Reason", self.name)
-			if frappe.db.exists("Cover Request Reason", self.name)
+			if exists
 			else frappe.new_doc("Cover Request Reason", cover_request=self.name)
 		)
 		reason.update(
@@ -107,31 +170,28 @@ class CoverRequest(Document):
 			}
 		)
 		reason.save(ignore_permissions=True)  # the requester writes a record they may never read
+		# Frappe's change log (Version) would otherwise keep what was typed, for every reader of the request.
+		self.reason_category = self.reason_note = None
 
 	def load_private_reason(self):
-		if frappe.has_permission("Cover Request Reason", "read") and frappe.db.exists(
-			"Cover Request Reason", self.name
-		):
-			reason = frappe.get_doc("Cover Request Reason", self.name)
-			if reason.has_permission("read"):
-				self.reason_category, self.reason_note = reason.reason_category, reason.reason_note
+		if not frappe.db.exists("Cover Request Reason", self.name):
+			return
+		reason = frappe.get_doc("Cover Request Reason", self.name)
+		if reason.has_permission("read"):
+			self.reason_category, self.reason_note = reason.reason_category, reason.reason_note
+			self.override_reason = reason.override_reason
 
 	def set_requester_for_clinicians(self):
 		if not is_staff() and not self.requester:
 			self.requester = lifecycle.current_clinician()
 
 	def set_units_and_span(self):
-		if not self.duties or not self.pool:
-			return
-		weights = engine_pool(frappe.get_cached_doc("Jeopardy Pool", self.pool)).weights
+		pool = engine_pool(frappe.get_cached_doc("Jeopardy Pool", self.pool))
 		for row in self.duties:
-			if row.start and row.end and get_datetime(row.end) > get_datetime(row.start):
-				row.units = duty_units(engine_duty(row), weights)
-		starts = [get_datetime(r.start) for r in self.duties if r.start]
-		ends = [get_datetime(r.end) for r in self.duties if r.end]
-		self.starts_at = min(starts) if starts else None
-		self.ends_at = max(ends) if ends else None
-		self.total_units = sum(r.units or 0 for r in self.duties)
+			row.units = duty_units(engine_duty(row), pool.weights, pool.zone)
+		self.starts_at = min(get_datetime(r.start) for r in self.duties)
+		self.ends_at = max(get_datetime(r.end) for r in self.duties)
+		self.total_units = sum(r.units for r in self.duties)
 
 	def validate_requester(self):
 		"""Clinicians file for themselves; coordinators may file on someone's behalf."""
@@ -144,26 +204,37 @@ class CoverRequest(Document):
 				title=_("Not your request"),
 			)
 
-	def validate_duties(self):
-		if not self.duties:
-			frappe.throw(_("Add at least one duty to cover."), DutyError, title=_("No duty"))
-		now = now_datetime()
+	def validate_required(self):
+		# Frappe's mandatory check comes after `validate`; the rules below need these three.
+		if not (self.pool and self.requester and self.duties):
+			frappe.throw(
+				_("A cover request needs a pool, a requester and at least one duty."),
+				DutyError,
+				title=_("Missing details"),
+			)
 		for row in self.duties:
-			validate_period(row.start, row.end, _("Duty in row {0}").format(row.idx))
-			if get_datetime(row.end) <= now:
+			if not (row.start and row.end and row.duty_kind):
 				frappe.throw(
-					_("Duty in row {0} has already ended ({1}).").format(row.idx, row.end),
+					_("Duty in row {0} needs a kind, a start and an end.").format(row.idx),
 					DutyError,
-					title=_("Duty in the past"),
+					title=_("Missing details"),
 				)
-		rows = sorted(self.duties, key=lambda r: get_datetime(r.start))
-		for earlier, later in itertools.pairwise(rows):
-			if get_datetime(later.start) < get_datetime(earlier.end):
-				frappe.throw(
-					_("Duties in rows {0} and {1} overlap.").format(earlier.idx, later.idx),
-					DutyError,
-					title=_("Overlapping duties"),
-				)
+
+	def validate_filing(self):
+		"""The engine's filing rules (programme, duty times, length, horizon, overlaps); the first
+		problem is said in words."""
+		pool = frappe.get_cached_doc("Jeopardy Pool", self.pool)
+		problems = filing_problems(
+			[FiledDuty(row.idx, aware(row.start), aware(row.end)) for row in self.duties],
+			frappe.db.get_value("Clinician", self.requester, "program"),
+			pool.program,
+			aware(now_datetime()),
+			max_duty_hours=pool.max_duty_hours or DEFAULT_MAX_DUTY_HOURS,
+			horizon=timedelta(days=pool.filing_horizon_days or DEFAULT_HORIZON.days),
+		)
+		if problems:
+			error = RequesterError if problems[0].rule is FilingRule.OTHER_PROGRAMME else DutyError
+			frappe.throw(filing_message(problems[0], self), error, title=_("Cannot file"))
 
 	def validate_no_overlapping_request(self):
 		"""One request per requester per overlapping time span (a multi-day absence is one request)."""
@@ -191,3 +262,44 @@ class CoverRequest(Document):
 				OverlappingRequestError,
 				title=_("Overlapping request"),
 			)
+
+
+def comparable(df, value):
+	"""A field's value in one form whatever the caller sent: "2026-12-03T07:00" is the stored datetime."""
+	if value is None or value == "":
+		return None
+	try:
+		if df.fieldtype == "Datetime":
+			return get_datetime(value)
+		if df.fieldtype in ("Float", "Int"):
+			return float(value)
+	except (TypeError, ValueError):
+		return ("unreadable", str(value))
+	return str(value)
+
+
+def filing_message(problem, doc) -> str:
+	"""The engine's filing problem in words."""
+	rows, figures, rule = problem.rows, problem.figures, problem.rule
+	if rule is FilingRule.OTHER_PROGRAMME:
+		requester = frappe.db.get_value("Clinician", doc.requester, "full_name") or doc.requester
+		return _("{0} is not in programme {1}, so cannot file into pool {2}.").format(
+			requester, figures["programme"], doc.pool
+		)
+	if rule is FilingRule.NO_DUTY:
+		return _("Add at least one duty to cover.")
+	if rule is FilingRule.ENDS_BEFORE_START:
+		return _("Duty in row {0} must end after it starts.").format(rows[0])
+	if rule is FilingRule.ALREADY_ENDED:
+		return _("Duty in row {0} has already ended ({1}).").format(
+			rows[0], format_datetime(naive(figures["end"]))
+		)
+	if rule is FilingRule.TOO_LONG:
+		return _(
+			"Duty in row {0} lasts {1} hours; pool {2} takes duties of at most {3} hours. Split it into shifts."
+		).format(rows[0], round(figures["hours"], 1), doc.pool, round(figures["max_hours"], 1))
+	if rule is FilingRule.BEYOND_HORIZON:
+		return _("Duty in row {0} starts more than {1} days ahead; file it closer to the date.").format(
+			rows[0], figures["days"]
+		)
+	return _("Duties in rows {0} and {1} overlap.").format(*rows)

@@ -22,6 +22,8 @@ from collective_cover.cover.lifecycle import (
 from collective_cover.tests.cases import CoverRequestTestCase
 from collective_cover.tests.factories import (
 	make_request,
+	offers_of,
+	ranking_of,
 	user_of,
 )
 
@@ -47,9 +49,9 @@ class TestFilingAndOffers(CoverRequestTestCase):
 		frappe.set_user("Administrator")
 		doc = frappe.get_doc("Cover Request", filed.name)
 		self.assertEqual((doc.docstatus, doc.status, doc.requester), (1, "Open", self.requester))
-		self.assertEqual(len({r.clinician for r in doc.offers}), 3)
-		self.assertEqual(len(doc.offers), 3)
-		self.assertEqual(len(doc.ranking), len(self.members) + 1)
+		self.assertEqual(len({r.clinician for r in offers_of(doc.name)}), 3)
+		self.assertEqual(len(offers_of(doc.name)), 3)
+		self.assertEqual(len(ranking_of(doc.name)), len(self.members) + 1)
 		self.assertEqual(
 			frappe.db.get_value("Cover Request Reason", doc.name, "reason_note"), "fever since 3 am"
 		)
@@ -62,13 +64,13 @@ class TestFilingAndOffers(CoverRequestTestCase):
 		self.assertEqual(doc.status, "Open")
 		self.assertEqual(doc.ladder_stage, "Offered to top ranked")
 		self.assertEqual(doc.total_units, 1.0)
-		ranked = [r for r in doc.ranking if r.eligible]
-		excluded = [r for r in doc.ranking if not r.eligible]
+		ranked = [r for r in ranking_of(doc.name) if r.eligible]
+		excluded = [r for r in ranking_of(doc.name) if not r.eligible]
 		self.assertEqual(sorted(r.clinician for r in ranked), sorted(self.members))
 		self.assertEqual([r.rank for r in ranked], [1, 2, 3, 4, 5])
 		self.assertEqual([(r.clinician, r.reasons) for r in excluded], [(self.requester, "is the requester")])
 		top_three = [r.clinician for r in ranked[:3]]
-		self.assertEqual([o.clinician for o in doc.offers], top_three)
+		self.assertEqual([o.clinician for o in offers_of(doc.name)], top_three)
 		self.assertEqual(doc.next_escalation_at, doc.submitted_at + timedelta(minutes=15))
 
 	def test_offer_notifications_reach_the_offered_and_never_carry_the_reason_or_requester(self):
@@ -76,7 +78,7 @@ class TestFilingAndOffers(CoverRequestTestCase):
 			self.requester, self.pool, reason_category="Illness", reason_note="fever since 3 am"
 		)
 		doc.reload()
-		offered_users = {user_of(o.clinician) for o in doc.offers}
+		offered_users = {user_of(o.clinician) for o in offers_of(doc.name)}
 		self.assertEqual(len(offered_users), 3)
 		logs = frappe.get_all(
 			"Notification Log",

@@ -15,6 +15,7 @@ from collective_cover.tests.factories import (
 	make_pool,
 	make_program,
 	make_request,
+	offers_of,
 	remove_committed_records,
 	user_of,
 )
@@ -68,7 +69,9 @@ class TestParallelAccept(CommittedPoolTestCase):
 		def race(clinician):
 			start.wait()
 			responses[clinician] = self.site.post(
-				"/api/method/collective_cover.api.cover.accept", self.tokens[clinician], cover_request=doc.name
+				"/api/method/collective_cover.api.cover.accept",
+				self.tokens[clinician],
+				cover_request=doc.name,
 			)
 
 		threads = [threading.Thread(target=race, args=(m,)) for m in self.members]
@@ -123,7 +126,7 @@ class TestTwoEscalationWorkers(CommittedPoolTestCase):
 			frappe.db.rollback()
 
 		run_two_workers_at(doc.submitted_at + timedelta(minutes=15))
-		offers = frappe.get_all("Cover Request Offer", filters={"parent": doc.name}, pluck="clinician")
+		offers = [row.clinician for row in offers_of(doc.name)]
 		self.assertEqual(sorted(offers), sorted(self.members))  # everyone once, nobody twice
 
 		run_two_workers_at(doc.submitted_at + timedelta(minutes=30))

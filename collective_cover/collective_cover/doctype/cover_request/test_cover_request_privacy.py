@@ -14,7 +14,14 @@ from frappe.website.serve import get_response_content
 from collective_cover.api.cover import my_position, open_requests, pool_fairness
 from collective_cover.cover import lifecycle
 from collective_cover.tests.cases import CoverRequestTestCase
-from collective_cover.tests.factories import make_clinician, make_program, make_request, make_user, user_of
+from collective_cover.tests.factories import (
+	make_clinician,
+	make_program,
+	make_request,
+	make_user,
+	offers_of,
+	user_of,
+)
 
 PRIVATE = "fever since 3 am"
 
@@ -44,9 +51,12 @@ class TestPrivacy(CoverRequestTestCase):
 			frappe.set_user(user_of(clinician))
 			fetched = rest_get("Cover Request", doc.name)
 			self.assertEqual((fetched.get("reason_note"), fetched.get("reason_category")), (None, None))
-			self.assertEqual(fetched["offers"], [])
-			# The ranking names every member with their burden: coordinators only.
-			self.assertEqual(fetched["ranking"], [])
+			# Offers and the ranking (every member's burden) are coordinator-only records.
+			self.assertNotIn("offers", fetched)
+			self.assertNotIn("ranking", fetched)
+			for private in ("Cover Request Offer", "Cover Request Ranking"):
+				with self.assertRaises(frappe.PermissionError):
+					frappe.get_list(private, filters={"cover_request": doc.name})
 			self.assertNotIn(PRIVATE, json.dumps(fetched, default=str))
 			with self.assertRaises(frappe.PermissionError):
 				frappe.get_list("Cover Request Reason")
@@ -58,8 +68,14 @@ class TestPrivacy(CoverRequestTestCase):
 		# The coordinator's Desk form shows it, loaded from the private record.
 		frappe.desk.form.load.getdoc("Cover Request", doc.name)
 		self.assertEqual(frappe.response.docs[-1].reason_note, PRIVATE)
-		# Two snapshots of the whole pool: at submission and at the assignment.
-		self.assertEqual(len(frappe.response.docs[-1].ranking), 2 * (len(self.members) + 1))
+		# Two snapshots of the whole pool: at submission and at the assignment; the form shows the last.
+		self.assertEqual(
+			len(frappe.get_list("Cover Request Ranking", filters={"cover_request": doc.name})),
+			2 * (len(self.members) + 1),
+		)
+		ladder = frappe.response.docs[-1].get("__onload").ladder
+		self.assertEqual(len(ladder["ranking"]), len(self.members) + 1)
+		self.assertTrue(ladder["snapshot"].startswith("At cover (Assigned)"))
 
 	def test_the_requesters_own_form_does_not_show_the_reason_back(self):
 		doc = self.covered_request()
@@ -165,7 +181,7 @@ class TestPrivacy(CoverRequestTestCase):
 	def test_realtime_offers_go_to_the_offered_members_without_reason_or_requester(self):
 		frappe.local._realtime_log = []
 		doc = make_request(self.requester, self.pool, reason_category="Illness", reason_note=PRIVATE)
-		offered = {user_of(row.clinician) for row in doc.reload().offers}
+		offered = {user_of(row.clinician) for row in offers_of(doc.name)}
 		events = [
 			(room, message) for event, message, room in frappe.local._realtime_log if event == "cover_offer"
 		]
@@ -207,7 +223,7 @@ class TestPrivacy(CoverRequestTestCase):
 			frappe.db.set_value("User", user_of(member), "mobile_no", f"+1555000000{i}")
 
 		doc = make_request(self.requester, self.pool, reason_category="Illness", reason_note=PRIVATE)
-		offered_numbers = {f"+1555000000{self.members.index(row.clinician)}" for row in doc.reload().offers}
+		offered_numbers = {f"+1555000000{self.members.index(row.clinician)}" for row in offers_of(doc.name)}
 		self.assertEqual({query["to"][0] for query in received}, offered_numbers)
 		requester_name = frappe.db.get_value("Clinician", self.requester, "full_name")
 		for query in received:
@@ -279,13 +295,13 @@ class TestDecline(CoverRequestTestCase):
 	def test_declining_records_the_offer_answer_without_changing_the_ranking(self):
 		doc = make_request(self.requester, self.pool)
 		doc.reload()
-		offered = doc.offers[0].clinician
+		offered = offers_of(doc.name)[0].clinician
 		frappe.set_user(user_of(offered))
 		lifecycle.decline(doc.name, "on nights this week")
 		frappe.set_user("Administrator")
 		doc.reload()
 		self.assertEqual(doc.status, "Open")
-		row = next(o for o in doc.offers if o.clinician == offered)
+		row = next(o for o in offers_of(doc.name) if o.clinician == offered)
 		self.assertEqual(row.decline_note, "on nights this week")
 		self.assertIsNotNone(row.declined_at)
 		self.assertEqual(frappe.db.count("Cover Ledger Entry", {"cover_request": doc.name}), 0)

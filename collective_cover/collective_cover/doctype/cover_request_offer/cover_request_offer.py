@@ -1,5 +1,5 @@
-from frappe.model.document import Document
+from collective_cover.kernel.app_records import AppWrittenRecord
 
 
-class CoverRequestOffer(Document):
-	pass
+class CoverRequestOffer(AppWrittenRecord):
+	"""Written by the escalation ladder and by a member's "I can't"; read by coordinators only."""

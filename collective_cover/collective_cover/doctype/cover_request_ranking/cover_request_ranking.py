@@ -1,5 +1,5 @@
-from frappe.model.document import Document
+from collective_cover.kernel.app_records import AppWrittenRecord
 
 
-class CoverRequestRanking(Document):
-	pass
+class CoverRequestRanking(AppWrittenRecord):
+	"""A row of a ranking snapshot, written when a request is filed and when it is covered."""

@@ -1,0 +1,128 @@
+"""Door checks that run before any rule looks at a record's values.
+
+Frappe casts what a REST caller sends only when it writes the row, after every controller hook has run,
+so a hook that reads an unknown select value, a date it cannot parse or a list where a string belongs
+fails with a server error. `check_values` runs first (a `before_validate` doc event on every doctype of
+this module) and turns each of these into a clear, translated message; nothing is written.
+
+Datetimes that carry a UTC offset are taken at the instant they name and stored in the site's time zone,
+the zone every stored datetime of this app is in.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import frappe
+from frappe import _
+from frappe.utils import get_system_timezone
+
+MODULE = "Collective Cover"
+
+# MariaDB keeps datetimes from year 1000; nothing in a residency programme's schedule is that far out.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+TEXT_TYPES = {
+	"Data",
+	"Small Text",
+	"Text",
+	"Long Text",
+	"Text Editor",
+	"Link",
+	"Dynamic Link",
+	"Autocomplete",
+}
+NUMBER_TYPES = {"Int", "Float", "Currency", "Percent", "Rating", "Check", "Duration"}
+
+
+class InvalidValueError(frappe.ValidationError):
+	pass
+
+
+def check_values(doc, method=None) -> None:
+	"""doc_event `before_validate` for every doctype: this module's records and their rows are checked."""
+	if doc.meta.module != MODULE:
+		return
+	for record in (doc, *doc.get_all_children()):
+		for df in record.meta.fields:
+			value = record.get(df.fieldname)
+			if value is None or value == "" or df.fieldtype in ("Table", "Table MultiSelect"):
+				continue
+			if df.fieldtype == "Datetime":
+				record.set(df.fieldname, parse_datetime(value, field_label(record, df)))
+			elif df.fieldtype == "Date":
+				record.set(df.fieldname, parse_date(value, field_label(record, df)))
+			elif df.fieldtype == "Select":
+				check_option(value, df, field_label(record, df))
+			elif df.fieldtype in TEXT_TYPES and not isinstance(value, str):
+				refuse(_("{0} must be text.").format(field_label(record, df)))
+			elif df.fieldtype in NUMBER_TYPES:
+				check_number(value, field_label(record, df))
+
+
+def field_label(record, df) -> str:
+	label = _(df.label or df.fieldname)
+	if record.get("parentfield"):
+		return _("{0} in row {1}").format(label, record.idx or "?")
+	return label
+
+
+def refuse(message: str) -> None:
+	frappe.throw(message, InvalidValueError, title=_("Invalid value"))
+
+
+def parse_datetime(value, label: str) -> datetime:
+	"""A naive datetime in the site's time zone from a datetime or an ISO 8601 string (offset allowed)."""
+	if isinstance(value, datetime):
+		parsed = value
+	elif isinstance(value, str):
+		try:
+			parsed = datetime.fromisoformat(value.strip())
+		except ValueError:
+			refuse(_("{0} is not a date and time: '{1}'. Use YYYY-MM-DD HH:MM.").format(label, value[:40]))
+	else:
+		refuse(_("{0} must be a date and time.").format(label))
+	if parsed.tzinfo is not None:
+		parsed = parsed.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
+	check_year(parsed.year, label)
+	return parsed
+
+
+def parse_date(value, label: str) -> date:
+	if isinstance(value, datetime):
+		parsed = value.date()
+	elif isinstance(value, date):
+		parsed = value
+	elif isinstance(value, str):
+		try:
+			parsed = date.fromisoformat(value.strip()[:10])
+		except ValueError:
+			refuse(_("{0} is not a date: '{1}'. Use YYYY-MM-DD.").format(label, value[:40]))
+	else:
+		refuse(_("{0} must be a date.").format(label))
+	check_year(parsed.year, label)
+	return parsed
+
+
+def check_year(year: int, label: str) -> None:
+	if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+		refuse(_("{0} must be between the years {1} and {2}.").format(label, EARLIEST_YEAR, LATEST_YEAR))
+
+
+def check_option(value, df, label: str) -> None:
+	options = [o for o in (df.options or "").split("\n") if o]
+	if not isinstance(value, str) or (options and value not in options):
+		refuse(
+			_("{0} cannot be '{1}'; choose one of: {2}.").format(label, str(value)[:40], ", ".join(options))
+		)
+
+
+def check_number(value, label: str) -> None:
+	try:
+		number = float(value) if isinstance(value, bool | int | float | str) else math.nan
+	except ValueError:
+		number = math.nan
+	if not math.isfinite(number):
+		refuse(_("{0} must be a number.").format(label))
