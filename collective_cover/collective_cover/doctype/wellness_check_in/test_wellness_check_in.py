@@ -21,10 +21,10 @@ from collective_cover.tests.factories import (
 	make_request,
 	make_user,
 	remove_committed_records,
+	restrict_to_program,
 	user_of,
 )
 from collective_cover.tests.live_site import LiveSite, api_token
-from collective_cover.tests.report_factories import restrict_to_program
 
 ELSEWHERE = "Test Elsewhere Residency"
 
