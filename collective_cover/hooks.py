@@ -22,6 +22,10 @@ fixtures = [
 	}
 ]
 
+# Clinicians start the day on their phone's home, /my-cover (www/my_cover.py); staff keep Desk.
+get_website_user_home_page = "collective_cover.www.my_cover.website_home_page"
+on_session_creation = ["collective_cover.www.my_cover.land_after_login"]
+
 # Who sees which rows (a has_permission hook can only deny, never grant).
 permission_query_conditions = {
 	"Cover Request": "collective_cover.cover.permissions.cover_request_query",
@@ -53,6 +57,9 @@ override_whitelisted_methods = {
 }
 before_request = ["collective_cover.kernel.core_queries.check_query_request"]
 
+# The pool reports open on (their required Pool filter's default).
+boot_session = "collective_cover.boot.boot_session"
+
 # Rules that span doctypes, in one place.
 doc_events = {
 	# Door checks on every record of this module, before any rule reads its values.
@@ -61,6 +68,7 @@ doc_events = {
 		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
 		"on_cancel": "collective_cover.cover.lifecycle.reverse_cover",
 	},
+	"User": {"on_trash": "collective_cover.calendar_feed.tokens.remove_with_user"},
 }
 
 scheduler_events = {

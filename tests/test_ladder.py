@@ -97,3 +97,15 @@ def test_a_request_whose_last_duty_has_ended_is_marked_unfilled_and_offered_to_n
 	# a minute before the end it is still assigned as usual
 	step = next_step(ended, Ladder(), SUBMITTED + timedelta(hours=12, minutes=59), ["a", "b"])
 	assert (step.step, step.members) == (Step.ASSIGN, ("a",))
+
+
+def test_members_who_declined_are_assigned_only_when_nobody_else_is_eligible():
+	declined = LadderState(
+		True, Stage.OFFERED_ALL, SUBMITTED, STARTS, frozenset(RANKED), declined=frozenset({"m1", "m2"})
+	)
+	step = next_step(declined, LADDER, minutes(30), RANKED)
+	assert (step.step, step.members) == (Step.ASSIGN, ("m3",))
+	everyone_declined = LadderState(
+		True, Stage.OFFERED_ALL, SUBMITTED, STARTS, frozenset(RANKED), declined=frozenset(RANKED)
+	)
+	assert next_step(everyone_declined, LADDER, minutes(30), RANKED).members == ("m1",)

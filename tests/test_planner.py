@@ -18,6 +18,8 @@ from collective_cover.engine.planner import (
 	NOT_IN_POOL,
 	UNAVAILABLE,
 	RotaPlan,
+	called_out_days,
+	expected_units_per_day,
 	plan_rota,
 )
 
@@ -212,6 +214,25 @@ def test_day_with_nobody_available_is_left_open_and_explained():
 	assert plan.days[2].available == 0
 	assert plan.days[2].excluded == (("a", UNAVAILABLE), ("b", NOT_IN_POOL))
 	assert "no pool member is active and available (1 unavailable, 1 not in pool)" in plan.days[2].explanation
+
+
+@pytest.mark.parametrize("method", ["milp", "greedy"])
+def test_explanations_call_members_by_name_and_fall_back_to_the_id(method):
+	pool = make_pool("CLN-1", "CLN-2")
+	plan = plan_rota(
+		pool,
+		people("CLN-1", "CLN-2"),
+		d(0),
+		d(1),
+		expected_units_per_day=1,
+		method=method,
+		names={"CLN-1": "Ana Ruiz"},
+	)
+	by_member = {day.member: day.explanation for day in plan.days}
+	assert set(by_member) == {"CLN-1", "CLN-2"}
+	assert by_member["CLN-1"].startswith("Ana Ruiz: ")
+	assert "CLN-1" not in by_member["CLN-1"]
+	assert by_member["CLN-2"].startswith("CLN-2: ")
 
 
 @pytest.mark.parametrize("method", ["milp", "greedy"])
@@ -528,3 +549,23 @@ def test_ninety_members_for_a_year_solve_exactly():
 	greedy = plan_rota(pool, members, d(0), end, method="greedy", **kw)
 	assert plan.max_abs_deviation < greedy.max_abs_deviation
 	assert_plan_is_valid(pool, members, d(0), end, plan, unav)
+
+
+def test_a_rota_day_is_expected_to_bring_the_windows_covers_per_elapsed_day():
+	assert expected_units_per_day(12.0, date(2026, 7, 1), date(2026, 7, 10)) == 1.2
+	assert expected_units_per_day(3.0, date(2026, 7, 1), date(2026, 7, 1)) == 3.0
+	assert expected_units_per_day(3.0, date(2026, 7, 1), date(2026, 6, 30)) == 3.0  # not yet begun
+
+
+def test_a_call_out_makes_every_local_day_it_touches_a_day_away():
+	tz = ZoneInfo("America/New_York")
+	night = (datetime(2026, 12, 3, 19, 0, tzinfo=tz), datetime(2026, 12, 4, 7, 0, tzinfo=tz))
+	(away,) = called_out_days([night], tz)
+	assert (away.start, away.end, away.kind) == (
+		datetime(2026, 12, 3, 0, 0, tzinfo=tz),
+		datetime(2026, 12, 5, 0, 0, tzinfo=tz),
+		"Called out",
+	)
+	# Given in UTC, the same night is still the pool zone's 3rd and 4th.
+	utc = tuple(t.astimezone(ZoneInfo("UTC")) for t in night)
+	assert called_out_days([utc], tz)[0].start == datetime(2026, 12, 3, 0, 0, tzinfo=tz)

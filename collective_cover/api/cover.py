@@ -7,10 +7,11 @@ import frappe
 from frappe import _
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.permissions import clinician_of, is_staff
-from collective_cover.cover.records import aware, engine_pool, load_candidates
+from collective_cover.cover.records import engine_pool, load_candidates
 from collective_cover.engine.fairness import pool_fairness as compute_pool_fairness
 from collective_cover.engine.ranking import pool_order
+from collective_cover.kernel.access import clinician_of, is_staff
+from collective_cover.kernel.dates import aware
 
 
 @frappe.whitelist(methods=["POST"])
@@ -57,17 +58,14 @@ def pool_standing(pool_doc):
 	return pool, candidates, fairness
 
 
-@frappe.whitelist()
-def my_position(pool: str) -> dict:
-	"""The session member's own burden, fair share, deviation and place in the pool's order."""
-	pool_doc, clinician = member_pool(pool)
-	engine, candidates, fairness = pool_standing(pool_doc)
+def position_in(pool_doc, engine, candidates, fairness, clinician: str) -> dict:
+	"""The member's own burden, fair share, deviation and place in the pool's standing order."""
 	mine = next((c for c in candidates if c.member.id == clinician), None)
 	if mine is None:
-		frappe.throw(_("You are not a member of pool {0}.").format(pool), frappe.PermissionError)
+		frappe.throw(_("You are not a member of pool {0}.").format(pool_doc.name), frappe.PermissionError)
 	order = pool_order(engine, candidates)
 	return {
-		"pool": pool,
+		"pool": pool_doc.name,
 		"burden": round(mine.burden.burden, 2),
 		"fair_share": round(fairness.fair_share[clinician], 2),
 		"deviation": round(fairness.deviation[clinician], 2),
@@ -76,13 +74,10 @@ def my_position(pool: str) -> dict:
 	}
 
 
-@frappe.whitelist()
-def pool_fairness(pool: str) -> dict:
-	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the caller's own figures."""
-	pool_doc, clinician = member_pool(pool)
-	_engine, _candidates, fairness = pool_standing(pool_doc)
+def distribution_of(pool_doc, fairness, clinician: str | None) -> dict:
+	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the member's own figures."""
 	return {
-		"pool": pool,
+		"pool": pool_doc.name,
 		"members": len(fairness.deviation),
 		"gini": round(fairness.gini, 4),
 		"max_abs_deviation": round(fairness.max_abs_deviation, 2),
@@ -97,26 +92,65 @@ def pool_fairness(pool: str) -> dict:
 
 
 @frappe.whitelist()
+def my_position(pool: str) -> dict:
+	"""The session member's own burden, fair share, deviation and place in the pool's order."""
+	pool_doc, clinician = member_pool(pool)
+	return position_in(pool_doc, *pool_standing(pool_doc), clinician)
+
+
+@frappe.whitelist()
+def pool_fairness(pool: str) -> dict:
+	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the caller's own figures."""
+	pool_doc, clinician = member_pool(pool)
+	_engine, _candidates, fairness = pool_standing(pool_doc)
+	return distribution_of(pool_doc, fairness, clinician)
+
+
+def member_pools(clinician: str) -> list[str]:
+	"""The enabled pools the clinician is a member of today (joined, not yet left)."""
+	member, pool = frappe.qb.DocType("Jeopardy Pool Member"), frappe.qb.DocType("Jeopardy Pool")
+	today = frappe.utils.getdate()
+	return (
+		frappe.qb.from_(member)
+		.join(pool)
+		.on(pool.name == member.parent)
+		.select(pool.name)
+		.distinct()
+		.where(
+			(member.parenttype == "Jeopardy Pool")
+			& (member.clinician == clinician)
+			& (member.joined_on <= today)
+			& (member.left_on.isnull() | (member.left_on >= today))
+			& (pool.disabled == 0)
+		)
+		.orderby(pool.name)
+	).run(pluck=True)
+
+
+def open_to(clinician: str) -> list[str]:
+	"""Open requests of the clinician's pools, not their own, that have not ended, first duty first.
+	Members see them only through the public offer, never as the request itself."""
+	return frappe.get_all(
+		"Cover Request",
+		filters={
+			"pool": ("in", member_pools(clinician) or [""]),
+			"status": ("in", lifecycle.ACCEPTING_STATUSES),
+			"docstatus": 1,
+			"ends_at": (">", frappe.utils.now_datetime()),  # an ended request is never offered again
+			"requester": ("!=", clinician),
+		},
+		order_by="starts_at asc",
+		pluck="name",
+		ignore_permissions=True,
+	)
+
+
+@frappe.whitelist()
 def open_requests() -> list[dict]:
 	"""Open requests in the session member's pools, as the public offer (no requester, no reason)."""
 	from collective_cover.cover.notify import offer_payload
 
-	clinician = lifecycle.current_clinician()
-	pools = frappe.get_all("Jeopardy Pool Member", filters={"clinician": clinician}, pluck="parent")
-	names = frappe.get_all(
-		"Cover Request",
-		filters={
-			"pool": ("in", pools or [""]),
-			"status": ("in", lifecycle.ACCEPTING_STATUSES),
-			"docstatus": 1,
-			"ends_at": (">", frappe.utils.now_datetime()),  # an ended request is never offered again
-		},
-		order_by="starts_at asc",
-		pluck="name",
-		ignore_permissions=True,  # members see their pools' open offers, through this payload only
-	)
 	return [
 		{**offer_payload(doc), "status": doc.status}
-		for doc in (frappe.get_doc("Cover Request", n) for n in names)
-		if doc.requester != clinician
+		for doc in (frappe.get_doc("Cover Request", n) for n in open_to(lifecycle.current_clinician()))
 	]

@@ -1,69 +1,145 @@
-"""Coaching meetings: proposals in shared clinic half-days, and the messages that go with them."""
+"""Coaching meetings: proposals in shared clinic half-days, double-booking checks, and their messages."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from collections import defaultdict
+from datetime import date, datetime, time
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_url, getdate
+from frappe.utils import format_datetime, get_url, getdate, now_datetime
 
 from collective_cover.coaching.schedule import clinic_half_days
-from collective_cover.cover.notify import deliver, enqueue, users_of
-from collective_cover.cover.records import fairness_window, load_unavailability, naive, site_tz
 from collective_cover.engine.clinic import shared_half_days
-from collective_cover.engine.meetings import propose_meetings
+from collective_cover.engine.meetings import (
+	DEFAULT_MEETING_MINUTES,
+	Booking,
+	Interval,
+	PairingToMeet,
+	propose_for_pairings,
+)
+from collective_cover.kernel.availability import load_unavailability
+from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
+from collective_cover.kernel.messaging import deliver, enqueue, users_of
 
+# Statuses whose meetings take the people's time. A missed meeting did not happen: its time is free.
 PLANNED = ("Proposed", "Confirmed", "Held")
 
 
-def busy_intervals(clinicians: list[str], since: datetime) -> list[tuple[datetime, datetime]]:
-	away = load_unavailability(clinicians, since)
-	return [(period.start, period.end) for periods in away.values() for period in periods]
+def meeting_minutes() -> int:
+	return frappe.get_cached_doc("Collective Cover Settings").meeting_minutes or DEFAULT_MEETING_MINUTES
 
 
-def propose_for_pairing(pairing_doc) -> list[str]:
-	"""Create the meetings the pairing still needs this academic year, as Proposed, and tell both."""
+def meeting_bookings(
+	clinicians: list[str], since: datetime, until: datetime | None = None, leave_out: str | None = None
+) -> list[Booking]:
+	"""The planned meetings of `clinicians` in any of their pairings, as resident or coach, that end after
+	`since` (and start before `until`; both naive, as stored), each as time taken from each of them in
+	the list, in one query. `leave_out` names a meeting not to count (the one being saved)."""
+	meeting, pairing = frappe.qb.DocType("Coaching Meeting"), frappe.qb.DocType("Coach Pairing")
+	condition = (
+		meeting.status.isin(PLANNED)
+		& (pairing.resident.isin(clinicians) | pairing.coach.isin(clinicians))
+		& (meeting.ends_at > since)
+	)
+	if until:
+		condition &= meeting.starts_at < until
+	if leave_out:
+		condition &= meeting.name != leave_out
+	rows = (
+		frappe.qb.from_(meeting)
+		.join(pairing)
+		.on(meeting.pairing == pairing.name)
+		.select(pairing.resident, pairing.coach, meeting.starts_at, meeting.ends_at)
+		.where(condition)
+	).run(as_dict=True)
+	return [
+		Booking(person, aware(row.starts_at), aware(row.ends_at))
+		for row in rows
+		for person in (row.resident, row.coach)
+		if person in clinicians
+	]
+
+
+def busy_intervals(clinicians: list[str], since: datetime) -> dict[str, list[Interval]]:
+	"""Each clinician's busy time from `since` (naive, as stored): unavailability and planned meetings, in
+	two queries whatever their number."""
+	busy = defaultdict(list)
+	for clinician, periods in load_unavailability(clinicians, since).items():
+		busy[clinician].extend((period.start, period.end) for period in periods)
+	for booking in meeting_bookings(clinicians, since):
+		busy[booking.person].append((booking.start, booking.end))
+	return busy
+
+
+def planned_meeting_days(pairings: list[str], year: tuple[date, date]) -> dict[str, list[date]]:
+	"""Each pairing's planned meeting dates in the academic year: they count and keep proposals apart."""
+	meeting = frappe.qb.DocType("Coaching Meeting")
+	days = defaultdict(list)
+	for row in (
+		frappe.qb.from_(meeting)
+		.select(meeting.pairing, meeting.starts_at)
+		.where(
+			meeting.pairing.isin(pairings)
+			& meeting.status.isin(PLANNED)
+			& (meeting.starts_at >= datetime.combine(year[0], time()))
+			& (meeting.starts_at <= datetime.combine(year[1], time.max))
+		)
+	).run(as_dict=True):
+		days[row.pairing].append(getdate(row.starts_at))
+	return days
+
+
+def propose_meetings_for(pairing_docs) -> list[str]:
+	"""Create the meetings the pairings still need this academic year, as Proposed, and tell both people
+	of each pairing. The pairings are planned together, so residents sharing a coach get separate slots;
+	every person's other meetings, in any pairing, are read once for all of them."""
+	if not pairing_docs:
+		return []
 	today = getdate()
 	year = fairness_window(today)
-	people = [pairing_doc.resident, pairing_doc.coach]
+	people = sorted({person for doc in pairing_docs for person in (doc.resident, doc.coach)})
 	clinics = clinic_half_days(people, *year)
-	planned = [
-		getdate(start)
-		for start in frappe.get_all(
-			"Coaching Meeting",
-			filters={
-				"pairing": pairing_doc.name,
-				"status": ("in", PLANNED),
-				"starts_at": ("between", year),
-			},
-			pluck="starts_at",
-		)
-	]
-	proposals = propose_meetings(
-		shared_half_days(clinics[pairing_doc.resident], clinics[pairing_doc.coach]),
-		pairing_doc.meetings_required or 0,
-		year,
-		planned,
+	held = planned_meeting_days([doc.name for doc in pairing_docs], year)
+	proposed = propose_for_pairings(
+		[
+			PairingToMeet(
+				doc.name,
+				doc.resident,
+				doc.coach,
+				shared_half_days(clinics[doc.resident], clinics[doc.coach]),
+				doc.meetings_required or 0,
+				held[doc.name],
+			)
+			for doc in pairing_docs
+		],
 		busy_intervals(people, datetime.combine(today, time())),
+		year,
 		site_tz(),
 		today,
+		minutes=meeting_minutes(),
+		now=aware(now_datetime()),
 	)
 	created = []
-	for proposal in proposals:
-		meeting = frappe.get_doc(
-			{
-				"doctype": "Coaching Meeting",
-				"pairing": pairing_doc.name,
-				"status": "Proposed",
-				"starts_at": naive(proposal.start),
-				"ends_at": naive(proposal.end),
-				"site": proposal.half_day.site,
-			}
-		).insert(ignore_permissions=True)
-		created.append(meeting.name)
-	if created:
-		enqueue(send_proposals, f"coaching-proposals:{pairing_doc.name}:{created[0]}", meetings=created)
+	for pairing, proposals in proposed.items():
+		names = [
+			frappe.get_doc(
+				{
+					"doctype": "Coaching Meeting",
+					"pairing": pairing,
+					"status": "Proposed",
+					"starts_at": naive(proposal.start),
+					"ends_at": naive(proposal.end),
+					"site": proposal.half_day.site,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+			for proposal in proposals
+		]
+		if names:
+			enqueue(send_proposals, f"coaching-proposals:{pairing}:{names[0]}", meetings=names)
+		created.extend(names)
 	return created
 
 
@@ -88,7 +164,7 @@ def send_proposals(meetings: list[str], rescheduled: bool = False) -> None:
 		subject = text.format(
 			pairing.resident_name,
 			pairing.coach_name,
-			format_datetime(meeting.starts_at, "EEE d MMM HH:mm"),
+			meeting_time(meeting.starts_at, meeting.ends_at),
 			meeting.site or _("your shared clinic"),
 		)
 		deliver(
@@ -100,3 +176,10 @@ def send_proposals(meetings: list[str], rescheduled: bool = False) -> None:
 			f"/app/coaching-meeting/{meeting.name}",
 			reference=("Coaching Meeting", meeting.name),
 		)
+
+
+def meeting_time(starts_at, ends_at) -> str:
+	"""'Tue 7 Jul 13:00–13:45', or both dates in full when a meeting runs past midnight."""
+	starts = format_datetime(starts_at, "EEE d MMM HH:mm")
+	same_day = getdate(starts_at) == getdate(ends_at)
+	return f"{starts}–{format_datetime(ends_at, 'HH:mm' if same_day else 'EEE d MMM HH:mm')}"

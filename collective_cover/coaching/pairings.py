@@ -8,14 +8,15 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from collective_cover.coaching.meetings import propose_meetings_for
 from collective_cover.coaching.schedule import clinic_half_days
-from collective_cover.cover.records import fairness_window
 from collective_cover.engine.clinic import shared_half_days
 from collective_cover.engine.meetings import meeting_pace
+from collective_cover.engine.model import TRAINEE_ROLES
 from collective_cover.engine.pairing import PairingPlan, suggest_pairings
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.kernel.validators import parse_date, refuse
 
-TRAINEE_ROLES = ("Resident", "Fellow")
 ACTIVE = "Active"
 
 
@@ -82,6 +83,8 @@ def suggest_for_program(program: str, from_date, to_date) -> tuple[PairingPlan, 
 
 
 def create_pairings(plan: PairingPlan, start_date) -> list[str]:
+	"""Create the plan's pairings, then propose all their meetings in one run, so the residents of one
+	coach get separate slots of the coach's time."""
 	created = []
 	for pairing in plan.pairings:
 		doc = frappe.get_doc(
@@ -91,6 +94,8 @@ def create_pairings(plan: PairingPlan, start_date) -> list[str]:
 				"coach": pairing.coach,
 				"start_date": start_date,
 			}
-		).insert()
-		created.append(doc.name)
-	return created
+		)
+		doc.flags.meetings_proposed_by_caller = True
+		created.append(doc.insert())
+	propose_meetings_for([doc for doc in created if doc.status == ACTIVE])
+	return [doc.name for doc in created]

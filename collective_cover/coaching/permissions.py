@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import frappe
 
-from collective_cover.cover.permissions import clinician_condition, clinician_of, is_staff
+from collective_cover.kernel.access import clinician_condition, clinician_of, is_staff
 
 
 def _pair_condition(table: str, user: str | None) -> str:

@@ -7,8 +7,8 @@ from frappe import _
 from frappe.utils import get_url, getdate
 
 from collective_cover.coaching.pairings import connectedness
-from collective_cover.cover.notify import deliver, users_of
-from collective_cover.cover.permissions import coordinator_users
+from collective_cover.kernel.access import coordinator_users
+from collective_cover.kernel.messaging import deliver, users_of
 
 NEEDS_ATTENTION = ("Behind", "Overdue")
 

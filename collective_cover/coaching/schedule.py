@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 
 import frappe
 
-from collective_cover.cover.records import aware, site_tz
 from collective_cover.engine.clinic import ClinicTemplate, HalfDay, expand_clinic
+from collective_cover.kernel.dates import aware, site_tz
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CLINIC_SHIFT_KIND = "Clinic half-day"

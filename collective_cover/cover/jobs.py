@@ -3,14 +3,12 @@ locks on the others, and each is safe to run in two workers at once."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.records import aware
 from collective_cover.engine.model import EntryKind, LedgerEntry
+from collective_cover.kernel.dates import aware
 
 
 def escalate_due_requests() -> None:
@@ -53,22 +51,18 @@ def complete_finished_covers() -> None:
 
 
 def credit_standby(on=None) -> None:
-	"""Daily: yesterday's first back-ups earn the pool's standby credit, once."""
+	"""Daily: yesterday's first back-ups earn the pool's standby credit, once. The ledger's unique key
+	on (pool, clinician, standby_day) is what makes it once: a second worker's insert is refused."""
 	day = getdate(on) if on else add_days(getdate(), -1)
 	rota = frappe.get_all(
 		"Jeopardy Rota",
 		filters={"rota_date": day, "clinician": ("is", "set")},
-		fields=["name", "pool", "clinician"],
+		fields=["pool", "clinician"],
 	)
 	credited = {
 		(r.pool, r.clinician)
 		for r in frappe.get_all(
-			"Cover Ledger Entry",
-			filters={
-				"entry_type": EntryKind.STANDBY.value,
-				"posting_datetime": ("between", (day, day + timedelta(days=1))),
-			},
-			fields=["pool", "clinician"],
+			"Cover Ledger Entry", filters={"standby_day": day}, fields=["pool", "clinician"]
 		)
 	}
 	for row in rota:
@@ -78,4 +72,9 @@ def credit_standby(on=None) -> None:
 		if not pool_doc.standby_credit:
 			continue
 		entry = LedgerEntry(row.clinician, EntryKind.STANDBY, pool_doc.standby_credit, aware(day))
-		lifecycle.insert_ledger_entry(entry, pool_doc)
+		try:
+			lifecycle.insert_ledger_entry(entry, pool_doc)
+		except frappe.UniqueValidationError:
+			continue  # another worker credited this member after `credited` was read
+		if not frappe.flags.in_test:
+			frappe.db.commit()  # each credit on its own, like the other jobs: no long-held locks

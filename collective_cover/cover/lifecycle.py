@@ -15,20 +15,14 @@ from frappe import _
 from frappe.utils import format_datetime, now_datetime
 
 from collective_cover.cover import notify
-from collective_cover.cover.records import (
-	aware,
-	engine_pool,
-	engine_request,
-	load_candidates,
-	load_care_team,
-	naive,
-	site_tz,
-)
+from collective_cover.cover.records import engine_pool, engine_request, load_candidates, load_care_team
+from collective_cover.cover.titles import refresh_title
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
 from collective_cover.engine.model import EntryKind, MemberBurden
 from collective_cover.engine.policies import cover_entries, reversal_entries
 from collective_cover.engine.ranking import Ranking, rank
 from collective_cover.engine.units import duty_units
+from collective_cover.kernel.dates import aware, naive, site_tz
 
 
 class NotAClinicianError(frappe.PermissionError):
@@ -104,16 +98,25 @@ def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
 	"""Append the ranking to the request's coordinator-only snapshot in one INSERT, whatever the pool's
 	size."""
 	stamp = f"{label} {naive(ctx.now):%Y-%m-%d %H:%M}"
-	rows = [(r.member, r.position, 1, r.deviation, r.explanation) for r in ctx.ranking.ranked] + [
-		(e.member, 0, 0, 0.0, "; ".join(r.message for r in e.reasons)) for e in ctx.ranking.excluded
+	rows = [
+		(r.member, r.position, 1, r.deviation, r.explanation, reason_codes(r.reasons))
+		for r in ctx.ranking.ranked
+	] + [
+		(e.member, 0, 0, 0.0, "; ".join(r.message for r in e.reasons), reason_codes(e.reasons))
+		for e in ctx.ranking.excluded
 	]
 	insert_app_rows(
 		ctx.doc,
 		"Cover Request Ranking",
-		("clinician", "rank", "eligible", "deviation", "reasons", "snapshot"),
+		("clinician", "rank", "eligible", "deviation", "reasons", "reason_codes", "snapshot"),
 		[(*row, stamp) for row in rows],
 		ctx.now,
 	)
+
+
+def reason_codes(reasons) -> str:
+	"""The engine's reason codes, hard ones first, so the form can group excluded members by reason."""
+	return ",".join(r.code for r in sorted(reasons, key=lambda r: not r.hard))
 
 
 def insert_app_rows(doc, doctype: str, columns, rows, now) -> None:
@@ -158,41 +161,6 @@ def offers_of(name: str) -> list[dict]:
 		fields=["name", "clinician", "offered_at", "stage", "declined_at", "decline_note"],
 		order_by="idx asc",
 	)
-
-
-def ladder_summary(name: str) -> dict:
-	"""What coordinators see on the form: who was offered and who declined, and the latest ranking,
-	with names."""
-	ranking = frappe.qb.DocType("Cover Request Ranking")
-	latest = (
-		frappe.qb.from_(ranking)
-		.select(ranking.snapshot)
-		.where(ranking.cover_request == name)
-		.orderby(ranking.idx, order=frappe.qb.desc)
-		.limit(1)
-	).run(pluck=True)
-	rows = (
-		frappe.get_all(
-			"Cover Request Ranking",
-			filters={"cover_request": name, "snapshot": latest[0]},
-			fields=["clinician", "rank", "eligible", "deviation", "reasons"],
-			order_by="idx asc",
-		)
-		if latest
-		else []
-	)
-	offers = offers_of(name)
-	names = dict(
-		frappe.get_all(
-			"Clinician",
-			filters={"name": ("in", [r.clinician for r in rows + offers] or [""])},
-			fields=["name", "full_name"],
-			as_list=True,
-		)
-	)
-	for row in rows + offers:
-		row.clinician_name = names.get(row.clinician, row.clinician)
-	return {"offers": offers, "snapshot": latest[0] if latest else None, "ranking": rows}
 
 
 def write_ledger(ctx: RequestContext, coverer: str) -> None:
@@ -280,6 +248,7 @@ def complete_cover(
 	if override_reason:
 		# Kept with the reason: it may speak of colleagues, so only coordinators and directors read it.
 		frappe.db.set_value("Cover Request Reason", ctx.doc.name, "override_reason", override_reason)
+	refresh_title(ctx.doc)
 	write_ranking_snapshot(ctx, _("At cover ({0})").format(_(method)))
 	notify.covered(ctx.doc)
 
@@ -393,12 +362,8 @@ def escalate(name: str, now: datetime | None = None) -> Step:
 def run_ladder(ctx: RequestContext) -> Step:
 	doc = ctx.doc
 	offers = offers_of(doc.name)
-	declined = {row.clinician for row in offers if row.declined_at}
-	# Decliners are asked last: still ranked, so nobody is left uncovered when only they can help.
-	ranked = [m for m in ctx.ranking.order if m not in declined] + [
-		m for m in ctx.ranking.order if m in declined
-	]
 	overflow_ctx = None
+	ranked = ctx.ranking.order
 	if not ranked and ctx.pool.overflow_pool:
 		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now)
 	state = LadderState(
@@ -408,6 +373,7 @@ def run_ladder(ctx: RequestContext) -> Step:
 		starts_at=ctx.request.starts_at,
 		ends_at=ctx.request.ends_at,
 		offered=frozenset(row.clinician for row in offers),  # a decliner is not asked again
+		declined=frozenset(row.clinician for row in offers if row.declined_at),
 	)
 	step = next_step(
 		state, ctx.pool.ladder, ctx.now, ranked, overflow_ctx.ranking.order if overflow_ctx else None

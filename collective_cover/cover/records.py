@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import frappe
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
-from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetime
+from frappe.utils import get_system_timezone, getdate, now_datetime
 
-from collective_cover.engine.fairness import academic_window, exposure
+from collective_cover.engine.fairness import exposure
 from collective_cover.engine.model import (
 	Candidate,
 	Caps,
@@ -32,35 +31,18 @@ from collective_cover.engine.model import (
 	Policy,
 	Pool,
 	Role,
-	Unavailability,
 	UnitWeights,
 	WorkHourLimits,
 )
+from collective_cover.kernel.availability import load_unavailability
+from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
 
 # How far around a request we read schedules: the ACGME rules look back and ahead 4 weeks.
 SCHEDULE_MARGIN = timedelta(days=28)
 
 
-def site_tz() -> ZoneInfo:
-	return ZoneInfo(get_system_timezone())
-
-
-def aware(value) -> datetime:
-	"""A stored (naive, system time zone) datetime as an aware one."""
-	return get_datetime(value).replace(tzinfo=site_tz())
-
-
-def naive(value: datetime) -> datetime:
-	return value.astimezone(site_tz()).replace(tzinfo=None)
-
-
 def level_number(level: str | None) -> int | None:
 	return int(level.split("-")[1]) if level else None
-
-
-def fairness_window(on: date | None = None) -> tuple[date, date]:
-	settings = frappe.get_cached_doc("Collective Cover Settings")
-	return academic_window(on or getdate(), settings.window_start_month or 7, settings.window_start_day or 1)
 
 
 def engine_pool(pool_doc) -> Pool:
@@ -227,26 +209,6 @@ def load_clinic_half_days_lost(members: list[str], window_start: datetime) -> di
 		.groupby(shift.clinician)
 	).run(as_dict=True)
 	return {row.clinician: int(row.lost) for row in rows}
-
-
-def load_unavailability(
-	clinicians: list[str], since: datetime, until: datetime | None = None
-) -> defaultdict[str, list[Unavailability]]:
-	"""Each clinician's unavailability that ends after `since` (and starts before `until`), one query."""
-	away = frappe.qb.DocType("Clinician Unavailability")
-	overlapping = away.clinician.isin(clinicians or [""]) & (away.to_datetime > since)
-	if until:
-		overlapping &= away.from_datetime < until
-	absences = defaultdict(list)
-	for row in (
-		frappe.qb.from_(away)
-		.select(away.clinician, away.from_datetime, away.to_datetime, away.kind)
-		.where(overlapping)
-	).run(as_dict=True):
-		absences[row.clinician].append(
-			Unavailability(aware(row.from_datetime), aware(row.to_datetime), kind=row.kind)
-		)
-	return absences
 
 
 def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: datetime | None = None):

@@ -8,17 +8,11 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from collective_cover.cover.records import (
-	aware,
-	engine_pool,
-	fairness_window,
-	load_candidates,
-	naive,
-	site_tz,
-)
+from collective_cover.cover.records import engine_pool, load_candidates
 from collective_cover.engine.fairness import deviations
 from collective_cover.engine.model import Unavailability
-from collective_cover.engine.planner import plan_rota
+from collective_cover.engine.planner import called_out_days, expected_units_per_day, plan_rota
+from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
 
 MAX_PLAN_DAYS = 366
 
@@ -36,17 +30,27 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 			RotaRangeError,
 			title=_("Rota range"),
 		)
+	# One plan at a time per pool: a second coordinator planning the same pool waits here until the
+	# first plan is committed, then replaces it whole, so no day is left with rows from both plans.
+	frappe.db.get_value("Jeopardy Pool", pool_doc.name, "name", for_update=True)
 	pool = engine_pool(pool_doc)
 	now = aware(now_datetime())
 	span = (datetime.combine(start, time(), site_tz()), datetime.combine(end, time(23, 59), site_tz()))
 	candidates = load_candidates(pool_doc, pool, span, now)
-	called_out = load_call_outs([c.member.id for c in candidates], span)
+	called_out = load_call_outs([c.member.id for c in candidates], span, pool.zone)
 	carried = deviations(
 		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
 	)
 	window_start = fairness_window(now.date())[0]
-	elapsed_days = max((now.date() - window_start).days + 1, 1)
 	covered = sum(c.burden.covered_units for c in candidates)
+	names = dict(
+		frappe.get_all(
+			"Clinician",
+			filters={"name": ("in", [c.member.id for c in candidates] or [""])},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
 	plan = plan_rota(
 		pool,
 		[c.member for c in candidates],
@@ -54,9 +58,11 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 		end,
 		unavailability={c.member.id: c.unavailability + called_out.get(c.member.id, ()) for c in candidates},
 		carried_deviation=carried,
-		expected_units_per_day=covered / elapsed_days,
+		expected_units_per_day=expected_units_per_day(covered, window_start, now.date()),
 		block_anchor=window_start,
+		names=names,
 	)
+	how = plan_method_label(plan.method, plan.optimal)
 	frappe.db.delete("Jeopardy Rota", {"pool": pool_doc.name, "rota_date": ("between", (start, end))})
 	for day in plan.days:
 		frappe.get_doc(
@@ -66,23 +72,36 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 				"rota_date": day.day,
 				"clinician": day.member,
 				"explanation": day.explanation,
-				"plan_method": plan.method,
+				"plan_method": how,
 			}
 		).insert(ignore_permissions=True)
+	rostered = sum(1 for d in plan.days if d.member)
+	worst = round(plan.max_abs_deviation, 2)
 	return {
 		"days": len(plan.days),
-		"rostered": sum(1 for d in plan.days if d.member),
+		"rostered": rostered,
 		"method": plan.method,
 		"optimal": plan.optimal,
-		"max_abs_deviation": round(plan.max_abs_deviation, 2),
+		"max_abs_deviation": worst,
+		"message": _(
+			"{0} of {1} days rostered ({2}); everyone ends within {3} units of their fair share."
+		).format(rostered, len(plan.days), how, worst),
 	}
 
 
+def plan_method_label(method: str, optimal: bool) -> str:
+	"""How the planner chose, in words (the engine's "milp" is the exact optimiser)."""
+	if method == "greedy":
+		return _("day by day, the member furthest below fair share each day")
+	if optimal:
+		return _("by the optimiser: the fairest plan possible")
+	return _("by the optimiser: the fairest plan found within its time limit")
+
+
 def load_call_outs(
-	members: list[str], span: tuple[datetime, datetime]
+	members: list[str], span: tuple[datetime, datetime], tz
 ) -> dict[str, tuple[Unavailability, ...]]:
-	"""Members' own filed requests in the span, as unavailability: somebody who called out sick for a
-	day is not that day's first back-up."""
+	"""Members' own filed requests in the span, as the engine's whole days away."""
 	request = frappe.qb.DocType("Cover Request")
 	rows = (
 		frappe.qb.from_(request)
@@ -95,10 +114,7 @@ def load_call_outs(
 			& (request.starts_at < naive(span[1]))
 		)
 	).run(as_dict=True)
-	called_out = {}
+	spans = {}
 	for row in rows:
-		# The whole local days the request touches, so the planner's whole-day rule applies.
-		first = datetime.combine(aware(row.starts_at).astimezone(site_tz()).date(), time(), site_tz())
-		last = datetime.combine(aware(row.ends_at).astimezone(site_tz()).date(), time(23, 59), site_tz())
-		called_out.setdefault(row.requester, []).append(Unavailability(first, last, kind="Called out"))
-	return {member: tuple(spans) for member, spans in called_out.items()}
+		spans.setdefault(row.requester, []).append((aware(row.starts_at), aware(row.ends_at)))
+	return {member: called_out_days(member_spans, tz) for member, member_spans in spans.items()}

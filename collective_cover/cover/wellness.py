@@ -15,9 +15,9 @@ from frappe import _
 from frappe.query_builder.functions import Count
 from frappe.utils import get_datetime
 
-from collective_cover.cover import notify
-from collective_cover.cover.permissions import coordinator_users
 from collective_cover.engine.wellness import CheckInRule, check_in_due
+from collective_cover.kernel.access import coordinator_users
+from collective_cover.kernel.messaging import is_silenced
 
 CHECK_IN = "Wellness Check-in"
 
@@ -37,7 +37,7 @@ def prompt_check_in(doc, method=None) -> None:
 	if not check_in_due(call_outs, rule):
 		return
 	check_in = open_check_in(doc.requester) or create_check_in(doc, call_outs, rule, filed_at)
-	if notify.is_silenced():
+	if is_silenced():
 		return
 	asked = set(
 		frappe.get_all(

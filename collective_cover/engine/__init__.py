@@ -16,4 +16,6 @@ One module per decision:
 - meetings     — coaching meeting proposals in shared half-days, and the pace of a pairing
 - care_team    — patient-identifier checks for care-team labels
 - wellness     — whether a member's call-outs prompt a wellness check-in
+- ical         — iCalendar (RFC 5545) documents for members' calendar feeds
+- bench        — benchmarks printed as ratios
 """

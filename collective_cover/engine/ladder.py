@@ -45,6 +45,7 @@ class LadderState:
 	starts_at: datetime
 	offered: frozenset[str] = frozenset()
 	ends_at: datetime | None = None  # the last duty's end
+	declined: frozenset[str] = frozenset()  # members who said they cannot: asked last, never again
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ def next_step(
 	overflow_ranked: Sequence[str] | None = None,
 ) -> LadderStep:
 	"""What to do for one request now. `ranked` is the pool's current eligible order, `overflow_ranked`
-	the overflow pool's (None when the pool has no overflow pool)."""
+	the overflow pool's (None when the pool has no overflow pool). Members who declined stay in the
+	order, after everyone else, so nobody is left uncovered when only they can help."""
+	ranked = [m for m in ranked if m not in state.declined] + [m for m in ranked if m in state.declined]
 	if not state.open or state.stage is Stage.DONE:
 		return LadderStep(Step.NOTHING, why="request is not open")
 	if state.ends_at is not None and now >= state.ends_at:

@@ -26,6 +26,10 @@ class Role(str, Enum):
 		return self in (Role.RESIDENT, Role.FELLOW)
 
 
+# The roles bound by ACGME work hours and training levels, by name, for the shell's records and queries.
+TRAINEE_ROLES = tuple(role.value for role in Role if role.is_trainee)
+
+
 class DutyKind(str, Enum):
 	DAY = "Day"
 	NIGHT = "Night"

@@ -41,9 +41,9 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -51,7 +51,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 from .fairness import days, unavailable_dates
-from .model import Member, Pool, Unavailability
+from .model import Interval, Member, Pool, Unavailability
 
 # 90 members × 365 days = 32,850 binaries solves exactly in seconds; far larger pools fall back to greedy.
 MILP_MAX_VARIABLES = 200_000
@@ -103,6 +103,7 @@ class _Problem:
 	w: float
 	coverable: int  # D: the most days that can get someone under the caps
 	share: tuple[float, ...]  # w·D·eᵢ/E
+	names: tuple[str, ...]  # what explanations call each member (their name, else their id)
 
 	def deviation(self, k: int, count: int) -> float:
 		return self.carried[k] + self.w * count - self.share[k]
@@ -110,6 +111,28 @@ class _Problem:
 	def block_span(self, b: int) -> tuple[date, date]:
 		first = self.anchor + timedelta(days=b * self.block_days)
 		return first, first + timedelta(days=self.block_days - 1)
+
+
+def expected_units_per_day(covered_units: float, window_start: date, today: date) -> float:
+	"""What a rota day is expected to bring its first back-up: the pool's covers so far this window, per
+	day elapsed (today included)."""
+	return covered_units / max((today - window_start).days + 1, 1)
+
+
+def called_out_days(spans: Iterable[tuple[datetime, datetime]], tz: tzinfo) -> tuple[Unavailability, ...]:
+	"""A member's own filed requests as unavailability over every local day they touch: somebody who
+	called out sick for a day is not that day's first back-up."""
+	days_away = []
+	for start, end in spans:
+		first, last = Interval(start, end).day_span(tz)
+		days_away.append(
+			Unavailability(
+				datetime.combine(first, datetime.min.time(), tz),
+				datetime.combine(last + timedelta(days=1), datetime.min.time(), tz),
+				kind="Called out",
+			)
+		)
+	return tuple(days_away)
 
 
 def plan_rota(
@@ -124,8 +147,11 @@ def plan_rota(
 	block_anchor: date | None = None,
 	method: str = "auto",
 	time_limit: float = 20.0,
+	names: Mapping[str, str] | None = None,
 ) -> RotaPlan:
 	"""Choose the first back-up for each day of [start, end] (inclusive); see the module docstring.
+
+	Explanations call members by `names` (member id → name), falling back to their ids.
 
 	With method "milp" or "auto", a solve that hits `time_limit` seconds returns the best plan found so
 	far with optimal=False, or the greedy plan when the solver found none.
@@ -141,6 +167,7 @@ def plan_rota(
 		carried_deviation or {},
 		expected_units_per_day,
 		block_anchor or start,
+		names or {},
 	)
 	variables = sum(len(av) for av in p.avail)
 	if method == "greedy" or (method == "auto" and variables > MILP_MAX_VARIABLES):
@@ -148,7 +175,7 @@ def plan_rota(
 	return _milp(p, time_limit)
 
 
-def _problem(pool, members, start, end, unavailability, carried, expected, anchor) -> _Problem:
+def _problem(pool, members, start, end, unavailability, carried, expected, anchor, names) -> _Problem:
 	if end < start:
 		raise ValueError(f"plan ends ({end}) before it starts ({start})")
 	caps = pool.caps
@@ -203,6 +230,7 @@ def _problem(pool, members, start, end, unavailability, carried, expected, ancho
 		w=w,
 		coverable=coverable,
 		share=share,
+		names=tuple(names.get(i, i) for i in ids),
 	)
 
 
@@ -282,7 +310,7 @@ def _greedy(p: _Problem) -> RotaPlan:
 		if k is None:
 			days_out.append(_open_day(p, d, capped_by_day[d]))
 		else:
-			text = f"{p.ids[k]}: {notes[d]}; {_units(final[k])} after this plan)."
+			text = f"{p.names[k]}: {notes[d]}; {_units(final[k])} after this plan)."
 			days_out.append(_rostered_day(p, d, k, capped_by_day[d], text))
 	return _plan(p, tuple(days_out), counts, "greedy", optimal=False)
 
@@ -534,8 +562,8 @@ def _from_assignment(p: _Problem, assignment, method: str, *, optimal: bool) -> 
 			continue
 		available = len(p.avail[d]) - len(capped)
 		text = (
-			f"{p.ids[k]}: chosen {how} among {available} available to keep the largest projected "
-			f"deviation at {worst:.2f} units; {p.ids[k]} ends this plan at "
+			f"{p.names[k]}: chosen {how} among {available} available to keep everyone within "
+			f"{worst:.2f} units of their fair share; {p.names[k]} ends this plan at "
 			f"{_units(final[k])} units with {counts[k]} rota day{'s' * (counts[k] != 1)}."
 		)
 		days_out.append(_rostered_day(p, d, k, capped, text))

@@ -146,8 +146,14 @@ def referenced_fields(params) -> list[str]:
 			names += selected_columns(field)
 	for key in SORT_PARAMS:
 		if isinstance(params.get(key), str):
-			names += [clean(part.split()[0]) for part in params[key].split(",") if part.strip()]
+			names += [clean(sorted_column(part)) for part in params[key].split(",") if part.strip()]
 	return names
+
+
+def sorted_column(part: str) -> str:
+	"""The column of one sort term: "`tabCover Request`.`modified` desc" → "`tabCover Request`.`modified`"
+	(Desk's own lists quote the table name, which has a space)."""
+	return re.sub(r"\s+(asc|desc)\s*$", "", part.strip(), flags=re.IGNORECASE)
 
 
 def decoded(value):

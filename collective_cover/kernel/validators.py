@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
-from frappe.utils import get_system_timezone
+from frappe.utils import get_datetime, get_system_timezone
 
 MODULE = "Collective Cover"
 
@@ -126,3 +126,17 @@ def check_number(value, label: str) -> None:
 		number = math.nan
 	if not math.isfinite(number):
 		refuse(_("{0} must be a number.").format(label))
+
+
+class InvalidPeriodError(frappe.ValidationError):
+	pass
+
+
+def validate_period(start, end, what: str) -> None:
+	"""Shared by every record that spans time: it must end after it starts."""
+	if get_datetime(end) <= get_datetime(start):
+		frappe.throw(
+			_("{0} must end after it starts ({1} → {2}).").format(what, start, end),
+			InvalidPeriodError,
+			title=_("Invalid period"),
+		)

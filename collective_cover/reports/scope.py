@@ -10,9 +10,11 @@ from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count
 from frappe.utils import getdate, today
 
-from collective_cover.cover.records import fairness_window
+from collective_cover.kernel.access import clinician_of, is_staff
+from collective_cover.kernel.dates import fairness_window
 
 
 class ReportWindowError(frappe.ValidationError):
@@ -53,3 +55,29 @@ def readable_programs(filters) -> list[str]:
 	"""The programmes the session user may read, narrowed by the Programme filter."""
 	conditions = {"name": filters.program} if filters.get("program") else {}
 	return frappe.get_list("Residency Program", filters=conditions, pluck="name", order_by="name asc")
+
+
+def default_pool() -> str | None:
+	"""The pool a pool report opens on: for staff the largest pool they may read, for a clinician the
+	largest pool they are an active member of (the only pools whose report they may open)."""
+	member = frappe.qb.DocType("Jeopardy Pool Member")
+	active = (
+		(member.parenttype == "Jeopardy Pool")
+		& (member.joined_on <= today())
+		& (member.left_on.isnull() | (member.left_on >= today()))
+	)
+	pools = frappe.get_list("Jeopardy Pool", pluck="name")
+	if not is_staff():
+		mine = member.clinician == (clinician_of(frappe.session.user) or "")
+		readable = member.parent.isin(pools or [""])
+		pools = frappe.qb.from_(member).select(member.parent).where(active & mine & readable).run(pluck=True)
+	if not pools:
+		return None
+	sizes = dict(
+		frappe.qb.from_(member)
+		.select(member.parent, Count("*"))
+		.where(active & member.parent.isin(pools))
+		.groupby(member.parent)
+		.run()
+	)
+	return min(pools, key=lambda pool: (-sizes.get(pool, 0), pool))

@@ -3,14 +3,16 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from collective_cover.cover.records import fairness_window
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.factories import (
 	make_clinician,
 	make_coachable,
 	make_outgoing_email_account,
 	make_pool,
 	make_program,
+	remove_committed_records,
 )
+from collective_cover.tests.live_site import LiveSite
 
 
 class CoverRequestTestCase(FrappeTestCase):
@@ -75,3 +77,44 @@ class CoachingTestCase(FrappeTestCase):
 		return frappe.get_doc(
 			{"doctype": "Coach Pairing", "resident": resident, "coach": coach, **fields}
 		).insert()
+
+
+class CommittedRecordsTestCase(FrappeTestCase):
+	"""For races: other processes see only committed records, so these classes commit what they make,
+	naming it with the class's tag, and remove everything tagged afterwards. With `serve`, a gunicorn
+	(`cls.site`) serves the site for the class's HTTP requests; with `statics` too, its assets, for a
+	browser."""
+
+	serve = False
+	statics = False
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.tag = frappe.generate_hash(length=6)
+		make_outgoing_email_account()
+		if cls.serve:
+			cls.site = LiveSite(statics=cls.statics).start()
+
+	@classmethod
+	def tearDownClass(cls):
+		if cls.serve:
+			cls.site.stop()
+		frappe.db.rollback()
+		remove_committed_records(cls.tag)
+		super().tearDownClass()
+
+
+class CommittedPoolTestCase(CommittedRecordsTestCase):
+	"""A committed pool: a requester and `members_count` members."""
+
+	members_count = 5
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		cls.requester = make_clinician(f"Racer Requester {cls.tag}")
+		cls.members = [make_clinician(f"Racer {i} {cls.tag}") for i in range(cls.members_count)]
+		cls.pool = make_pool(f"Race Pool {cls.tag}", [cls.requester, *cls.members])
+		frappe.db.commit()

@@ -10,8 +10,8 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
 from collective_cover.cover.lifecycle import insert_ledger_entry
-from collective_cover.cover.records import aware
-from collective_cover.engine.model import EntryKind, LedgerEntry
+from collective_cover.engine.model import TRAINEE_ROLES, EntryKind, LedgerEntry
+from collective_cover.kernel.dates import aware
 
 PROGRAM = "Test IM Residency"
 
@@ -75,7 +75,7 @@ def make_clinician(
 				"doctype": "Clinician",
 				"full_name": full_name,
 				"role": role,
-				"training_level": level if role in ("Resident", "Fellow") else None,
+				"training_level": level if role in TRAINEE_ROLES else None,
 				"program": program,
 				"user": email,
 				"fte": 1,
@@ -301,6 +301,10 @@ class QueryCounter:
 	def count(self) -> int:
 		return len(self.queries)
 
+	@property
+	def reads(self) -> int:
+		return sum(1 for query in self.queries if str(query).lstrip().upper().startswith("SELECT"))
+
 
 def remove_committed_records(tag: str) -> None:
 	"""Tests whose records other processes must see commit them; this removes everything tagged."""
@@ -322,10 +326,20 @@ def remove_committed_records(tag: str) -> None:
 		frappe.db.delete(doctype, {field: ("in", check_ins or [""])})
 	frappe.db.delete("Wellness Check-in", {"name": ("in", check_ins or [""])})
 	frappe.db.delete("Cover Request", {"name": ("in", requests_ or [""])})
-	for pool in frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name"):
+	pairings = frappe.get_all(
+		"Coach Pairing",
+		or_filters={"resident": ("in", clinicians or [""]), "coach": ("in", clinicians or [""])},
+		pluck="name",
+	)
+	frappe.db.delete("Coaching Meeting", {"pairing": ("in", pairings or [""])})
+	frappe.db.delete("Coach Pairing", {"name": ("in", pairings or [""])})
+	pools = frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name")
+	frappe.db.delete("Jeopardy Rota", {"pool": ("in", pools or [""])})
+	for pool in pools:
 		frappe.delete_doc("Jeopardy Pool", pool, force=True, ignore_permissions=True)
-	users = frappe.get_all("Clinician", filters={"name": ("in", clinicians or [""])}, pluck="user")
 	frappe.db.delete("Clinician", {"name": ("in", clinicians or [""])})
-	for user in filter(None, users):
+	frappe.db.delete("Residency Program", {"name": ("like", f"%{tag}")})
+	# The clinicians' users and any other user the class made, such as coordinators: all carry the tag.
+	for user in frappe.get_all("User", filters={"name": ("like", f"%{tag}%")}, pluck="name"):
 		frappe.delete_doc("User", user, force=True, ignore_permissions=True)
 	frappe.db.commit()

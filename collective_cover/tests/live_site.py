@@ -33,8 +33,12 @@ def api_token(user: str) -> str:
 
 
 class LiveSite:
-	def __init__(self, workers: int = 4):
+	def __init__(self, workers: int = 4, statics: bool = False):
+		"""`statics`: also serve /assets and /files (as `bench serve` does), which a browser needs."""
 		self.workers = workers
+		self.app = "frappe.app:application_with_statics()" if statics else "frappe.app:application"
+		# Tests send requests from threads of their own, where frappe.local (thread-local) has no site.
+		self.site = frappe.local.site
 		self.port = free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
 		self.site = frappe.local.site  # request threads have no frappe.local of their own
@@ -52,7 +56,7 @@ class LiveSite:
 				str(self.workers),
 				"--timeout",
 				"120",
-				"frappe.app:application",
+				self.app,
 			],
 			cwd=frappe.local.sites_path,
 			env={**os.environ, "SITES_PATH": "."},

@@ -97,6 +97,7 @@ class TestQueriesOverHttp(FrappeTestCase):
 		cls.pool = make_pool(f"Query Pool {cls.tag}", [cls.requester, cls.coverer])
 		cls.doc = make_request(cls.requester, cls.pool, reason_note="fever since 3 am")
 		cls.token = api_token(user_of(cls.coverer))
+		cls.requester_token = api_token(user_of(cls.requester))
 		frappe.db.commit()
 		cls.site = LiveSite(workers=2).start()
 
@@ -143,3 +144,25 @@ class TestQueriesOverHttp(FrappeTestCase):
 			fields=json.dumps(["name", "status"]),
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
+
+	def test_desk_sort_terms_with_a_quoted_table_name_still_list(self):
+		# Desk's list, report and calendar views sort by "`tabCover Request`.`modified` desc".
+		for order_by in ("`tabCover Request`.`modified` desc", "`tabCover Request`.`starts_at` ASC, name"):
+			with self.subTest(order_by=order_by):
+				response = self.site.post(
+					"/api/method/frappe.desk.reportview.get",
+					self.requester_token,
+					doctype="Cover Request",
+					fields=json.dumps(["`tabCover Request`.`name`"]),
+					order_by=order_by,
+				)
+				self.assertEqual(response.status_code, 200, response.text[:300])
+				self.assertEqual(response.json()["message"]["values"], [[self.doc.name]])
+		response = self.site.post(
+			"/api/method/frappe.desk.reportview.get",
+			self.requester_token,
+			doctype="Cover Request",
+			fields=json.dumps(["name"]),
+			order_by="`tabCover Request`.`reason_note` desc",
+		)
+		self.assertEqual(response.status_code, 417, response.text[:300])

@@ -7,7 +7,7 @@ user, and each user's figures here are limited to their own programmes.
 import frappe
 from frappe import _
 
-from collective_cover.cover.permissions import is_staff
+from collective_cover.kernel.access import is_staff
 from collective_cover.reports import scope
 
 

@@ -5,7 +5,7 @@ which is how clear.py finds exactly what `create_demo` made. The past year of co
 order, each step at the moment it happened: a request is filed at its time (`flags.filed_at`), then
 accepted, declined or escalated by the same lifecycle and ladder code the scheduler runs, each told
 that moment as `now`, so the ledger, rankings and statuses are those the product would have written.
-Nobody is told anything while the demo builds (`notify.silenced`): not its fictional people, and not
+Nobody is told anything while the demo builds (`silenced`): not its fictional people, and not
 the site's real coordinators, who would otherwise hear of alerts and check-ins about people who do not
 exist.
 """
@@ -20,10 +20,10 @@ from datetime import date, time, timedelta
 import frappe
 from frappe.utils import add_days, add_years
 
+from collective_cover.coaching.meetings import meeting_bookings, meeting_minutes
 from collective_cover.coaching.pairings import suggest_for_program
 from collective_cover.coaching.schedule import clinic_half_days
-from collective_cover.cover import lifecycle, notify
-from collective_cover.cover.records import aware, fairness_window
+from collective_cover.cover import lifecycle
 from collective_cover.devtools.demo.plan import (
 	DEMO_PROGRAM,
 	FACULTY_POOL,
@@ -36,7 +36,10 @@ from collective_cover.devtools.demo.plan import (
 	at,
 	plan_demo,
 )
-from collective_cover.engine.clinic import HALF_DAY_HOURS, shared_half_days
+from collective_cover.engine.clinic import half_day_span, shared_half_days
+from collective_cover.engine.meetings import free_slot, meeting_length
+from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
+from collective_cover.kernel.messaging import silenced
 
 Echo = Callable[[str], None]
 
@@ -52,7 +55,7 @@ def create_demo(size: float = 1.0, echo: Echo = print, commit: bool = True) -> C
 		("A year of cover requests", replay_requests),
 		("Coach pairings and meetings", create_coaching),
 	)
-	with notify.silenced():
+	with silenced():
 		for label, step in steps:
 			before = sum(plan.created.values())
 			step(plan, echo, commit)
@@ -337,7 +340,8 @@ def create_coaching(plan: DemoPlan, echo: Echo, commit: bool) -> None:
 
 
 def hold_meeting(pairing, from_date: date, to_date: date, rng: random.Random) -> int:
-	"""A held meeting in one of the pair's shared clinic half-days between the dates, if they share one."""
+	"""A held meeting in the first free slot of one of the pair's shared clinic half-days between the
+	dates, if they share one and that half-day has room."""
 	if to_date <= from_date:
 		return 0
 	clinics = clinic_half_days([pairing.resident, pairing.coach], from_date, add_days(to_date, -1))
@@ -345,7 +349,13 @@ def hold_meeting(pairing, from_date: date, to_date: date, rng: random.Random) ->
 	if not shared:
 		return 0
 	half_day = rng.choice(shared)
-	end = at(half_day.day, HALF_DAY_HOURS[half_day.half][1])
+	begins, ends = (naive(moment) for moment in half_day_span(half_day, site_tz()))
+	booked = meeting_bookings([pairing.resident, pairing.coach], begins, ends)
+	slot = free_slot(
+		half_day, meeting_length(meeting_minutes()), [(b.start, b.end) for b in booked], site_tz()
+	)
+	if slot is None:
+		return 0
 	frappe.get_doc(
 		{
 			"doctype": "Coaching Meeting",
@@ -353,8 +363,8 @@ def hold_meeting(pairing, from_date: date, to_date: date, rng: random.Random) ->
 			"status": "Held",
 			"mode": "In person",
 			"site": half_day.site,
-			"starts_at": end - timedelta(minutes=30),
-			"ends_at": end,
+			"starts_at": naive(slot[0]),
+			"ends_at": naive(slot[1]),
 			"relationship_pulse": rng.choice((0.8, 1.0)),
 		}
 	).insert(ignore_permissions=True)

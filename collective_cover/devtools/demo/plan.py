@@ -13,9 +13,9 @@ import frappe
 from frappe.utils import add_days, add_years, getdate
 
 from collective_cover.coaching.schedule import WEEKDAYS
-from collective_cover.cover.records import fairness_window
 from collective_cover.devtools.demo.names import full_names
 from collective_cover.engine.clinic import HALF_DAY_HOURS
+from collective_cover.kernel.dates import fairness_window
 
 DEMO_PROGRAM = "Demo Internal Medicine Residency"
 EMAIL_DOMAIN = "demo-im.example"

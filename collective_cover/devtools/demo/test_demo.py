@@ -4,10 +4,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
-from collective_cover.cover.permissions import coordinator_users
 from collective_cover.devtools.demo.build import create_demo
 from collective_cover.devtools.demo.clear import clear_demo
 from collective_cover.devtools.demo.plan import DEMO_PROGRAM, EMAIL_DOMAIN, plan_demo
+from collective_cover.kernel.access import coordinator_users
 from collective_cover.tests.factories import (
 	make_clinician,
 	make_outgoing_email_account,

@@ -6,8 +6,8 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 
 from collective_cover.collective_cover.dashboard_chart_source import readable_programs
-from collective_cover.cover.records import fairness_window
 from collective_cover.engine.model import EntryKind
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.reports.ledger import entry_kind
 from collective_cover.reports.scope import day_after, day_start
 

@@ -3,8 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from collective_cover.coaching.schedule import engine_template
-
-TRAINEE_ROLES = ("Resident", "Fellow")
+from collective_cover.engine.model import TRAINEE_ROLES
 
 
 class InvalidFTEError(frappe.ValidationError):

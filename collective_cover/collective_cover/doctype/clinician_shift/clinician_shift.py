@@ -2,9 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from collective_cover.collective_cover.doctype.clinician_unavailability.clinician_unavailability import (
-	validate_period,
-)
+from collective_cover.kernel.validators import validate_period
 
 
 class UnknownScheduleNameError(frappe.ValidationError):

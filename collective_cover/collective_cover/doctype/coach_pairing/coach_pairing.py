@@ -3,8 +3,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
-from collective_cover.coaching.meetings import propose_for_pairing
-from collective_cover.coaching.pairings import ACTIVE, TRAINEE_ROLES, connectedness
+from collective_cover.coaching.meetings import propose_meetings_for
+from collective_cover.coaching.pairings import ACTIVE, connectedness
+from collective_cover.engine.model import TRAINEE_ROLES
 
 
 class CoachingRoleError(frappe.ValidationError):
@@ -45,8 +46,9 @@ class CoachPairing(Document):
 		)
 
 	def after_insert(self):
-		if self.status == ACTIVE:
-			propose_for_pairing(self)
+		# The pairing tool proposes for all the pairings it creates at once, once they all exist.
+		if self.status == ACTIVE and not self.flags.meetings_proposed_by_caller:
+			propose_meetings_for([self])
 
 	def validate_roles(self):
 		roles = dict(
@@ -85,26 +87,19 @@ class CoachPairing(Document):
 			)
 
 	def validate_one_active_pairing(self):
-		other = frappe.db.get_value(
-			"Coach Pairing",
-			{"resident": self.resident, "status": ACTIVE, "name": ("!=", self.name)},
-			["name", "coach_name"],
-			as_dict=True,
-		)
+		other = self.other_active_pairings("resident")
 		if other:
 			frappe.throw(
 				_("{0} already has an active coach, {1} ({2}); end that pairing first.").format(
-					self.resident_name, other.coach_name, other.name
+					self.resident_name, other[0].coach_name, other[0].name
 				),
 				DuplicatePairingError,
 				title=_("Already paired"),
 			)
 
 	def validate_coach_capacity(self):
+		load = len(self.other_active_pairings("coach"))
 		capacity = frappe.db.get_value("Clinician", self.coach, "coach_capacity") or 0
-		load = frappe.db.count(
-			"Coach Pairing", {"coach": self.coach, "status": ACTIVE, "name": ("!=", self.name)}
-		)
 		if load + 1 > capacity:
 			frappe.throw(
 				_("{0} coaches {1} residents already, their capacity is {2}.").format(
@@ -114,8 +109,24 @@ class CoachPairing(Document):
 				title=_("Coach at capacity"),
 			)
 
+	def other_active_pairings(self, person: str) -> list[dict]:
+		"""The other active pairings of this pairing's resident or coach (`person` names the field).
+
+		Two coordinators pairing the same person at once queue on that clinician's row, locked here
+		until commit. The pairings are read with a locking read too: a plain read would see this
+		transaction's snapshot, taken before the first coordinator's pairing was committed."""
+		clinician = self.get(person)
+		frappe.db.get_value("Clinician", clinician, "name", for_update=True)
+		pairing = frappe.qb.DocType("Coach Pairing")
+		return (
+			frappe.qb.from_(pairing)
+			.select(pairing.name, pairing.coach_name)
+			.where((pairing[person] == clinician) & (pairing.status == ACTIVE) & (pairing.name != self.name))
+			.for_update()
+		).run(as_dict=True)
+
 	@frappe.whitelist(methods=["POST"])
 	def propose_meetings(self) -> list[str]:
 		"""Propose the meetings still needed this academic year (from the form's button)."""
 		self.check_permission("write")
-		return propose_for_pairing(self)
+		return propose_meetings_for([self])

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 import frappe
+from frappe.tests.utils import change_settings
 from frappe.utils import get_datetime, getdate, now_datetime
 
+from collective_cover.coaching.meetings import busy_intervals
 from collective_cover.coaching.reminders import remind_pairs_behind_pace, send_coordinator_digest
 from collective_cover.collective_cover.doctype.coach_pairing.coach_pairing import (
 	CoachCapacityError,
@@ -10,8 +12,23 @@ from collective_cover.collective_cover.doctype.coach_pairing.coach_pairing impor
 	DuplicatePairingError,
 )
 from collective_cover.kernel.core_queries import get_count
+from collective_cover.kernel.dates import aware
 from collective_cover.tests.cases import CoachingTestCase
-from collective_cover.tests.factories import make_program, make_user, restrict_to_program, user_of
+from collective_cover.tests.coaching import (
+	first_tuesday,
+	four_months_after,
+	freeze_before_the_first_tuesday,
+	make_tuesday_resident,
+	slot,
+	slots_of,
+)
+from collective_cover.tests.factories import (
+	QueryCounter,
+	make_program,
+	make_user,
+	restrict_to_program,
+	user_of,
+)
 
 # Every Tuesday of the academic year that starts on 1 July 2026: 7 July 2026 … 29 June 2027.
 TUESDAYS_IN_THE_YEAR = 52
@@ -75,6 +92,71 @@ class TestCoachPairing(CoachingTestCase):
 		pairing.reload()
 		self.assertEqual(pairing.meetings_held, 1)
 		self.assertEqual(pairing.last_meeting, getdate(meeting.starts_at))
+
+
+class TestMeetingSlots(CoachingTestCase):
+	"""Coaching Cleo, like Ada, shares every Tuesday afternoon with Coach Xavier. Time stands on the
+	Monday before the year's first Tuesday, so the first meetings fall on that Tuesday."""
+
+	def setUp(self):
+		super().setUp()
+		self.cleo = make_tuesday_resident("Coaching Cleo")
+		freeze_before_the_first_tuesday(self)
+		self.tuesday = first_tuesday()
+
+	def test_a_coachs_second_resident_gets_the_next_slot_not_the_same_afternoon(self):
+		ada, cleo = self.pair(self.ada, self.xavier), self.pair(self.cleo, self.xavier)
+		later = four_months_after(self.tuesday)
+		self.assertEqual(
+			slots_of(ada.name), [slot(self.tuesday, "13:00", "13:45"), slot(later, "13:00", "13:45")]
+		)
+		self.assertEqual(
+			slots_of(cleo.name), [slot(self.tuesday, "13:45", "14:30"), slot(later, "13:45", "14:30")]
+		)
+
+	def test_either_persons_unavailability_moves_the_slot_or_the_day(self):
+		week_later = self.tuesday + timedelta(days=7)
+		for clinician, day, hours in (
+			(self.xavier, self.tuesday, ((12, 0), (17, 0))),  # the whole first afternoon
+			(self.ada, week_later, ((13, 0), (13, 20))),  # the start of the next one
+		):
+			(start_hour, start_minute), (end_hour, end_minute) = hours
+			frappe.get_doc(
+				{
+					"doctype": "Clinician Unavailability",
+					"clinician": clinician,
+					"kind": "Protected time",
+					"from_datetime": f"{day} {start_hour:02}:{start_minute:02}:00",
+					"to_datetime": f"{day} {end_hour:02}:{end_minute:02}:00",
+				}
+			).insert()
+		pairing = self.pair(self.ada, self.xavier)
+		self.assertEqual(
+			slots_of(pairing.name),
+			[slot(week_later, "13:30", "14:15"), slot(four_months_after(week_later), "13:00", "13:45")],
+		)
+
+	def test_the_meeting_length_comes_from_the_settings(self):
+		with change_settings("Collective Cover Settings", meeting_minutes=60):
+			ada, cleo = self.pair(self.ada, self.xavier), self.pair(self.cleo, self.xavier)
+		self.assertEqual(slots_of(ada.name)[0], slot(self.tuesday, "13:00", "14:00"))
+		self.assertEqual(slots_of(cleo.name)[0], slot(self.tuesday, "14:00", "15:00"))
+
+	def test_busy_time_of_any_number_of_people_is_read_in_two_queries(self):
+		ada = self.pair(self.ada, self.xavier)
+		people = [self.ada, self.ben, self.cleo, self.xavier, self.yara]
+		since = get_datetime(f"{self.tuesday} 00:00:00")
+		with QueryCounter() as queries:
+			busy = busy_intervals(people, since)
+		self.assertEqual(queries.count, 2)
+		meetings = frappe.get_all(
+			"Coaching Meeting", filters={"pairing": ada.name}, fields=["starts_at", "ends_at"]
+		)
+		expected = sorted((aware(m.starts_at), aware(m.ends_at)) for m in meetings)
+		self.assertEqual(len(expected), 2)
+		self.assertEqual(sorted(busy[self.xavier]), expected)
+		self.assertEqual(sorted(busy[self.ada]), expected)
+		self.assertNotIn(self.cleo, busy)
 
 
 class TestCoachingPrivacy(CoachingTestCase):

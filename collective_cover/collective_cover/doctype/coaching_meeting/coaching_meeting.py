@@ -3,9 +3,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, now_datetime
 
-from collective_cover.coaching.meetings import rescheduled
+from collective_cover.coaching.meetings import PLANNED, meeting_bookings, meeting_time, rescheduled
 from collective_cover.coaching.pairings import connectedness
-from collective_cover.cover.permissions import clinician_of, is_staff
+from collective_cover.engine.meetings import double_booking
+from collective_cover.kernel.access import clinician_of, is_staff
+from collective_cover.kernel.dates import aware, naive
 
 
 class MeetingTimeError(frappe.ValidationError):
@@ -16,9 +18,16 @@ class PulseError(frappe.ValidationError):
 	pass
 
 
+class DoubleBookingError(frappe.ValidationError):
+	pass
+
+
 class CoachingMeeting(Document):
 	def validate(self):
+		if not (self.pairing and self.starts_at and self.ends_at):
+			return  # Frappe's mandatory check, after validate, names what is missing
 		self.validate_times()
+		self.validate_not_double_booked()
 		self.validate_held_after_start()
 		self.validate_pulse()
 
@@ -35,6 +44,38 @@ class CoachingMeeting(Document):
 				_("The meeting must end after it starts ({0} → {1}).").format(self.starts_at, self.ends_at),
 				MeetingTimeError,
 				title=_("Meeting time"),
+			)
+
+	def validate_not_double_booked(self):
+		"""Neither person may be in two meetings at once, in this pairing or any other. Checked when the
+		meeting takes time anew (new, moved, or no longer missed), so marking an old meeting held or
+		giving its pulse is never refused."""
+		before = self.get_doc_before_save()
+		takes_time_anew = (
+			before is None
+			or before.status not in PLANNED
+			or any(self.has_value_changed(field) for field in ("pairing", "starts_at", "ends_at"))
+		)
+		if self.status not in PLANNED or not takes_time_anew:
+			return
+		pair = frappe.db.get_value(
+			"Coach Pairing", self.pairing, ["resident", "coach", "resident_name", "coach_name"], as_dict=True
+		)
+		starts, ends = get_datetime(self.starts_at), get_datetime(self.ends_at)
+		people = [pair.resident, pair.coach]
+		clash = double_booking(
+			aware(starts), aware(ends), people, meeting_bookings(people, starts, ends, leave_out=self.name)
+		)
+		if clash:
+			frappe.throw(
+				_(
+					"{0} already has a coaching meeting then ({1}). Choose a time that is free for both of you."
+				).format(
+					pair.resident_name if clash.person == pair.resident else pair.coach_name,
+					meeting_time(naive(clash.start), naive(clash.end)),
+				),
+				DoubleBookingError,
+				title=_("Already booked"),
 			)
 
 	def validate_held_after_start(self):

@@ -1,5 +1,35 @@
+import frappe
+from frappe import _
 from frappe.model.document import Document
+
+from collective_cover.engine.meetings import (
+	DEFAULT_MEETING_MINUTES,
+	LONGEST_MEETING_MINUTES,
+	SHORTEST_MEETING_MINUTES,
+)
+
+
+class MeetingLengthError(frappe.ValidationError):
+	pass
 
 
 class CollectiveCoverSettings(Document):
-	pass
+	def before_validate(self):
+		if self.meeting_minutes in (None, ""):
+			self.meeting_minutes = DEFAULT_MEETING_MINUTES
+
+	def validate(self):
+		self.validate_meeting_minutes()
+
+	def validate_meeting_minutes(self):
+		# The door check has made sure it is a number; proposals need whole minutes within the range.
+		minutes = float(self.meeting_minutes)
+		if not minutes.is_integer() or not SHORTEST_MEETING_MINUTES <= minutes <= LONGEST_MEETING_MINUTES:
+			frappe.throw(
+				_("A coaching meeting lasts {0} to {1} whole minutes, not {2}.").format(
+					SHORTEST_MEETING_MINUTES, LONGEST_MEETING_MINUTES, self.meeting_minutes
+				),
+				MeetingLengthError,
+				title=_("Meeting length"),
+			)
+		self.meeting_minutes = int(minutes)

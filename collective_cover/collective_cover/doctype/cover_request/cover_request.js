@@ -4,6 +4,11 @@ frappe.ui.form.on("Cover Request", {
 		if (accepting && frappe.user.has_role(["Cover Coordinator", "System Manager"])) {
 			frm.add_custom_button(__("Assign"), () => assign_dialog(frm));
 		}
+		// Frappe offers Cancel to every role that may cancel some request; the server says whether
+		// this user may cancel this one (their own, until it is covered; coordinators always).
+		if (frm.doc.docstatus === 1 && !(frm.doc.__onload && frm.doc.__onload.can_cancel)) {
+			frm.page.clear_secondary_action();
+		}
 		render_ladder(frm);
 	},
 });
@@ -14,27 +19,42 @@ function render_ladder(frm) {
 	const wrapper = frm.get_field("ladder_summary");
 	if (!ladder || !wrapper) return;
 	const esc = frappe.utils.escape_html;
-	const offers = ladder.offers
-		.map(
-			(o) => `<tr><td>${esc(o.clinician_name)}</td><td>${esc(o.stage || __("volunteered an answer"))}</td>
+	const table = (headings, rows, empty) => `
+		<table class="table table-sm table-bordered">
+			<thead><tr>${headings.map((h) => `<th>${h}</th>`).join("")}</tr></thead>
+			<tbody>${rows.join("") || `<tr><td colspan="${headings.length}" class="text-muted">${empty}</td></tr>`}</tbody>
+		</table>`;
+	const offers = ladder.offers.map(
+		(o) => `<tr><td>${esc(o.clinician_name)}</td><td>${esc(o.stage ? __(o.stage) : __("Answered without an offer"))}</td>
 			<td>${o.offered_at ? frappe.datetime.str_to_user(o.offered_at) : ""}</td>
-			<td>${o.declined_at ? __("Can't") + (o.decline_note ? ": " + esc(o.decline_note) : "") : ""}</td></tr>`
-		)
-		.join("");
-	const ranked = ladder.ranking
-		.map(
-			(r) => `<tr><td>${r.eligible ? r.rank : "–"}</td><td>${esc(r.clinician_name)}</td>
+			<td>${o.declined_at ? esc(__("Can't") + (o.decline_note ? ": " + o.decline_note : "")) : ""}</td></tr>`
+	);
+	const top = ladder.top.map(
+		(r) => `<tr><td>${r.rank}</td><td>${esc(r.clinician_name)}</td><td>${esc(r.reasons || "")}</td></tr>`
+	);
+	const more = ladder.eligible - ladder.top.length;
+	const excluded = ladder.excluded.map(
+		(g) => `<li><strong>${esc(g.reason)}</strong> (${g.members.length}): ${g.members.map(esc).join(", ")}</li>`
+	);
+	const full = ladder.ranking.map(
+		(r) => `<tr><td>${r.eligible ? r.rank : "–"}</td><td>${esc(r.clinician_name)}</td>
 			<td>${r.eligible ? format_number(r.deviation, null, 2) : ""}</td><td>${esc(r.reasons || "")}</td></tr>`
-		)
-		.join("");
+	);
 	wrapper.$wrapper.html(`
-		<p class="text-muted">${__("Who was asked first: furthest below fair share first, then fewer recent activations, then longer since the last one.")}</p>
 		<h5>${__("Offers")}</h5>
-		<table class="table table-sm"><thead><tr><th>${__("Member")}</th><th>${__("Rung")}</th><th>${__("Offered")}</th><th>${__("Answer")}</th></tr></thead>
-		<tbody>${offers || `<tr><td colspan="4">${__("Nobody offered yet")}</td></tr>`}</tbody></table>
-		<h5>${esc(ladder.snapshot || __("Ranking"))}</h5>
-		<table class="table table-sm"><thead><tr><th>#</th><th>${__("Member")}</th><th>${__("Deviation")}</th><th>${__("Why")}</th></tr></thead>
-		<tbody>${ranked}</tbody></table>`);
+		${table([__("Member"), __("Rung"), __("Offered"), __("Answer")], offers, __("Nobody offered yet"))}
+		<h5>${__("Who is asked first")}</h5>
+		<p class="text-muted">${__("Furthest below fair share first, then fewer recent activations, then longer since the last one.")}
+			${ladder.snapshot ? esc(__("Snapshot: {0}", [ladder.snapshot])) : ""}</p>
+		${table(["#", __("Member"), __("Why")], top, __("Nobody is eligible"))}
+		${more > 0 ? `<p class="text-muted">${__("… and {0} more eligible members.", [more])}</p>` : ""}
+		${excluded.length ? `<h5>${__("Not eligible")}</h5><ul class="list-unstyled">${excluded.join("")}</ul>` : ""}
+		${
+			ladder.ranking.length
+				? `<details class="mt-3"><summary>${__("Full ranking ({0} members, with figures)", [ladder.ranking.length])}</summary>
+					${table(["#", __("Member"), __("Deviation"), __("Reasons")], full, "")}</details>`
+				: ""
+		}`);
 }
 
 function assign_dialog(frm) {

@@ -7,8 +7,9 @@ from frappe.query_builder import Criterion
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.permissions import is_staff
-from collective_cover.cover.records import aware, engine_duty, engine_pool, naive
+from collective_cover.cover.ladder_view import ladder_summary
+from collective_cover.cover.records import engine_duty, engine_pool
+from collective_cover.cover.titles import refresh_title, request_title
 from collective_cover.engine.filing import (
 	DEFAULT_HORIZON,
 	DEFAULT_MAX_DUTY_HOURS,
@@ -17,6 +18,8 @@ from collective_cover.engine.filing import (
 	filing_problems,
 )
 from collective_cover.engine.units import duty_units
+from collective_cover.kernel.access import is_staff
+from collective_cover.kernel.dates import aware, naive
 
 # Set only by the lifecycle (accept, decline, assign, escalate, complete, cancel), never by a save.
 LIFECYCLE_FIELDS = (
@@ -81,14 +84,19 @@ class CoverRequest(Document):
 		self.validate_filing()
 		self.set_units_and_span()
 		self.validate_no_overlapping_request()
+		self.title = request_title(self)
 
 	def before_update_after_submit(self):
 		self.validate_lifecycle_unchanged()
 
 	def onload(self):
 		self.load_private_reason()
+		# The form offers Cancel only to those who may cancel this request now.
+		self.set_onload(
+			"can_cancel", self.docstatus == 1 and self.has_permission("cancel") and not self.cancel_refusal()
+		)
 		if is_staff():
-			self.set_onload("ladder", lifecycle.ladder_summary(self.name))
+			self.set_onload("ladder", ladder_summary(self))
 
 	def after_insert(self):
 		self.save_private_reason()
@@ -112,15 +120,20 @@ class CoverRequest(Document):
 		lifecycle.run_ladder(ctx)
 
 	def before_cancel(self):
+		refusal = self.cancel_refusal()
+		if refusal:
+			frappe.throw(refusal, CannotCancelCoveredError, title=_("Already covered"))
+
+	def cancel_refusal(self) -> str | None:
+		"""Why a requester may not cancel this request, if they may not: once it is covered only a
+		coordinator cancels it (the permission hook keeps everyone else but staff from cancelling)."""
 		if self.status in ("Covered", "Completed") and not is_staff():
-			frappe.throw(
-				_("{0} is already covered; ask a coordinator to cancel it.").format(self.name),
-				CannotCancelCoveredError,
-				title=_("Already covered"),
-			)
+			return _("{0} is already covered; ask a coordinator to cancel it.").format(self.name)
+		return None
 
 	def on_cancel(self):
 		self.db_set({"status": "Cancelled", "next_escalation_at": None})
+		refresh_title(self)  # a cancelled request has no coverer
 
 	def filing_time(self):
 		"""Now; or, when the demo replays a past year (`flags.filed_at`, which no request can set), the

@@ -224,3 +224,14 @@ class TestAnswersAndEndings(CoverRequestTestCase):
 		self.assertEqual(len(alerts), 1)
 		self.assertTrue(alerts[0].startswith("Ended uncovered: Day Wards A"))
 		self.assertEqual(frappe.db.count("Cover Ledger Entry", {"cover_request": doc.name}), 0)
+
+	def test_a_member_who_declined_is_assigned_only_after_everyone_else(self):
+		doc = make_request(self.requester, self.pool)
+		first = offers_of(doc.name)[0].clinician
+		frappe.set_user(user_of(first))
+		lifecycle.decline(doc.name, "on nights")
+		frappe.set_user("Administrator")
+		with self.freeze_time(doc.submitted_at + timedelta(minutes=30)):
+			lifecycle.escalate(doc.name)
+		second = offers_of(doc.name)[1].clinician
+		self.assertEqual(frappe.db.get_value("Cover Request", doc.name, "covered_by"), second)

@@ -34,7 +34,8 @@ class JeopardyPool(Document):
 		self.validate_ladder()
 
 	def set_missing_ladder_offsets(self):
-		"""New pools start from the ladder in Collective Cover Settings."""
+		"""A blank ladder field takes its value from Collective Cover Settings; 0 is a value, not a blank.
+		The pool's JSON has no defaults for these fields: Frappe would fill them in before this runs."""
 		settings = frappe.get_cached_doc("Collective Cover Settings")
 		for field in LADDER_FIELDS:
 			if self.get(field) is None:
@@ -46,9 +47,18 @@ class JeopardyPool(Document):
 			self.policy_changed_on = now_datetime()
 
 	def validate_members(self):
+		# One query for every member's name, not one per row: pools have hundreds of members.
+		names = dict(
+			frappe.get_all(
+				"Clinician",
+				filters={"name": ("in", [row.clinician for row in self.members] or [""])},
+				fields=["name", "full_name"],
+				as_list=True,
+			)
+		)
 		spans = {}
 		for row in self.members:
-			name = frappe.db.get_value("Clinician", row.clinician, "full_name") or row.clinician
+			name = names.get(row.clinician) or row.clinician
 			if row.left_on and getdate(row.left_on) < getdate(row.joined_on):
 				frappe.throw(
 					_("Row {0}: {1} cannot leave the pool ({2}) before joining it ({3}).").format(

@@ -1,14 +1,23 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
+from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, getdate
 
 from collective_cover.collective_cover.doctype.jeopardy_pool.jeopardy_pool import (
+	LADDER_FIELDS,
 	LadderError,
 	OverflowPoolError,
 	PoolMembershipError,
 	UnitWeightError,
 )
-from collective_cover.tests.factories import make_clinician, make_pool, make_program
+from collective_cover.tests.factories import QueryCounter, make_clinician, make_pool, make_program
+
+# Unlike the settings' own defaults (3, 15, 30, 120), so a pool that took those would show.
+SITE_LADDER = {
+	"offer_top_n": 5,
+	"offer_all_after_minutes": 10,
+	"assign_after_minutes": 20,
+	"near_start_minutes": 60,
+}
 
 
 class TestJeopardyPool(FrappeTestCase):
@@ -43,24 +52,40 @@ class TestJeopardyPool(FrappeTestCase):
 	def assert_nothing_written(self, name="Validation Pool"):
 		self.assertFalse(frappe.db.exists("Jeopardy Pool", name))
 
+	def ladder(self, pool):
+		return {field: pool.get(field) for field in LADDER_FIELDS}
+
 	def test_a_new_pool_takes_its_ladder_from_the_settings(self):
-		settings = frappe.get_single("Collective Cover Settings")
-		pool = self.new_pool().insert()
-		self.assertEqual(
-			(
-				pool.offer_top_n,
-				pool.offer_all_after_minutes,
-				pool.assign_after_minutes,
-				pool.near_start_minutes,
-			),
-			(
-				settings.offer_top_n,
-				settings.offer_all_after_minutes,
-				settings.assign_after_minutes,
-				settings.near_start_minutes,
-			),
-		)
+		with change_settings("Collective Cover Settings", SITE_LADDER):
+			pool = self.new_pool().insert()
+		self.assertEqual(self.ladder(pool), SITE_LADDER)
 		self.assertIsNotNone(pool.policy_changed_on)
+
+	def test_zero_minutes_stay_zero_and_a_cleared_field_takes_the_settings_again(self):
+		at_once = {"offer_all_after_minutes": 0, "assign_after_minutes": 0, "near_start_minutes": 0}
+		with change_settings("Collective Cover Settings", SITE_LADDER):
+			pool = self.new_pool(**at_once).insert()
+			self.assertEqual(self.ladder(pool), {"offer_top_n": 5, **at_once})
+			pool.reload()
+			pool.save()
+			self.assertEqual(self.ladder(pool), {"offer_top_n": 5, **at_once})
+			pool.near_start_minutes = None  # cleared in the form
+			pool.save()
+		self.assertEqual(self.ladder(pool), {"offer_top_n": 5, **at_once, "near_start_minutes": 60})
+
+	def test_saving_reads_the_same_for_10_and_40_members(self):
+		"""Frappe writes every member row back on save, its own cost; the pool reads nothing per member."""
+		crowd = [make_clinician(f"Pool Crowd {i}", user=False) for i in range(40)]
+
+		def reads_to_save(size):
+			members = [{"clinician": c, "joined_on": getdate()} for c in crowd[:size]]
+			pool = self.new_pool(f"Crowd Pool {size}", members=members).insert()
+			pool.save()  # warms Frappe's caches (doctype meta, link checks)
+			with QueryCounter() as queries:
+				pool.save()
+			return queries.reads
+
+		self.assertEqual(reads_to_save(40), reads_to_save(10))
 
 	def test_leaving_before_joining_is_refused(self):
 		pool = self.new_pool()

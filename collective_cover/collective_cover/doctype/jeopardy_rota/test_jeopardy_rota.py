@@ -73,6 +73,25 @@ class TestPlanRota(FrappeTestCase):
 		self.assertEqual(set(counts), set(self.members))
 		self.assertLessEqual(max(counts.values()) - min(counts.values()), 1)
 
+	def test_explanations_and_the_result_speak_of_names_and_plain_methods(self):
+		summary = self.plan()
+		self.assertEqual(
+			summary["message"],
+			"14 of 14 days rostered (by the optimiser: the fairest plan possible); everyone ends within "
+			f"{summary['max_abs_deviation']} units of their fair share.",
+		)
+		rows = frappe.get_all(
+			"Jeopardy Rota",
+			filters={"pool": self.pool},
+			fields=["clinician", "clinician_name", "explanation", "plan_method"],
+		)
+		for row in rows:
+			self.assertTrue(row.explanation.startswith(f"{row.clinician_name}: chosen by the optimiser"))
+			self.assertIn(f"; {row.clinician_name} ends this plan at ", row.explanation)
+			for member in self.members:
+				self.assertNotIn(member, row.explanation)
+			self.assertEqual(row.plan_method, "by the optimiser: the fairest plan possible")
+
 	def test_nobody_is_first_back_up_on_a_day_they_called_out_for(self):
 		caller, day = self.members[2], add_days(self.start, 2)
 		for away in self.members[:2]:  # the caller would be the only one left that day

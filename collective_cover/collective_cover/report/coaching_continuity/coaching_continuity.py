@@ -13,6 +13,8 @@ import frappe
 from frappe import _
 from frappe.utils import date_diff, getdate
 
+from collective_cover.reports.words import counted, in_words
+
 PAIRING_FIELDS = (
 	"name",
 	"resident",
@@ -61,7 +63,7 @@ def execute(filters=None):
 		rows = list(rows)
 		data.append(coach_row(coach, rows, capacity.get(coach)))
 		data.extend(pairing_row(p) for p in rows)
-	return get_columns(), data, None, None, get_summary(pairings)
+	return get_columns(), data, in_words(summary_sentences(pairings)), None, get_summary(pairings)
 
 
 def coach_row(coach: str, pairings: list, capacity: int | None) -> dict:
@@ -122,6 +124,36 @@ def get_columns() -> list[dict]:
 		count("behind", _("Pairings Behind"), 130),
 		count("overdue", _("Pairings Overdue"), 130),
 	]  # fmt: skip
+
+
+def summary_sentences(pairings: list) -> list[str]:
+	"""How the pairings are keeping up with their meetings, in words."""
+	if not pairings:
+		return [_("No pairings match these filters.")]
+	behind = sum(p.pace == "Behind" for p in pairings)
+	overdue = sum(p.pace == "Overdue" for p in pairings)
+	sentences = [
+		_("{0} of {1} pairings ({2} coaches) are keeping up with their meetings.").format(
+			len(pairings) - behind - overdue, len(pairings), len({p.coach for p in pairings})
+		)
+	]
+	if behind:
+		sentences.append(
+			counted(
+				behind,
+				_("1 pairing is behind the pace of its meetings."),
+				_("{0} pairings are behind the pace of their meetings."),
+			)
+		)
+	if overdue:
+		sentences.append(
+			counted(
+				overdue,
+				_("1 pairing has gone six months without a meeting."),
+				_("{0} pairings have gone six months without a meeting."),
+			)
+		)
+	return sentences
 
 
 def get_summary(pairings: list) -> list[dict]:

@@ -5,8 +5,8 @@ from frappe.desk.query_report import run
 from frappe.utils import getdate, now_datetime
 
 from collective_cover.collective_cover.report.coaching_continuity.coaching_continuity import execute
-from collective_cover.cover.records import fairness_window
 from collective_cover.engine.fairness import days
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.cases import CoachingTestCase
 from collective_cover.tests.factories import make_program, make_user, restrict_to_program, user_of
 
@@ -49,7 +49,7 @@ class TestCoachingContinuity(CoachingTestCase):
 		self.ben_yara = self.pair(self.ben, self.yara, start_date=getdate() - timedelta(days=200))
 
 	def rows(self, **filters):
-		_columns, data, _message, _chart, summary = execute({"status": "Active", **filters})
+		_columns, data, self.message, _chart, summary = execute({"status": "Active", **filters})
 		return [tuple(row.get(f) for f in ROW) for row in data], [card["value"] for card in summary]
 
 	def test_pairings_grouped_under_their_coach_with_the_coach_load(self):
@@ -65,6 +65,13 @@ class TestCoachingContinuity(CoachingTestCase):
 			],
 		)
 		self.assertEqual(summary, [2, 2, 0, 1])  # pairings, coaches, behind pace, overdue
+		self.assertEqual(
+			self.message.split("<br>"),
+			[
+				"1 of 2 pairings (2 coaches) are keeping up with their meetings.",
+				"1 pairing has gone six months without a meeting.",
+			],
+		)
 
 	def test_filters_narrow_to_overdue_pairings(self):
 		rows, summary = self.rows(pace="Overdue")
@@ -86,6 +93,7 @@ class TestCoachingContinuity(CoachingTestCase):
 		restrict_to_program(coordinator, make_program("Test Surgery Residency"))
 		frappe.set_user(coordinator)
 		self.assertEqual(self.rows(), ([], [0, 0, 0, 0]))
+		self.assertEqual(self.message, "No pairings match these filters.")
 
 	def test_clinicians_and_coaches_cannot_run_it(self):
 		frappe.get_doc("User", user_of(self.xavier)).add_roles("Coach")

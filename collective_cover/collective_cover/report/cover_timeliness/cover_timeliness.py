@@ -15,6 +15,7 @@ from frappe.query_builder.functions import Count, DateFormat, Sum, UnixTimestamp
 
 from collective_cover.engine.fairness import percentile
 from collective_cover.reports.scope import day_after, day_start, readable_pools, report_window
+from collective_cover.reports.words import in_words, percent, within
 
 VOLUNTEERED = ("Volunteered",)
 ASSIGNED = ("Assigned", "Assigned from overflow", "Coordinator override")
@@ -37,7 +38,8 @@ def execute(filters=None):
 		}
 		for row in counts
 	]
-	return get_columns(), data, None, get_chart(counts), get_summary(counts, durations)
+	message = in_words(summary_sentences(counts, durations))
+	return get_columns(), data, message, get_chart(counts), get_summary(counts, durations)
 
 
 def load_requests(pools: list[str], start, end, requester_role: str | None = None):
@@ -128,6 +130,29 @@ def get_chart(counts) -> dict:
 		"type": "bar",
 		"barOptions": {"stacked": 1},
 	}
+
+
+def summary_sentences(counts, durations) -> list[str]:
+	"""How fast and how requests were covered, in words."""
+	requests = sum(row.requests for row in counts)
+	if not requests:
+		return [_("No cover requests were filed in this period.")]
+	everything = sorted(seconds for group in durations.values() for seconds in group)
+	sentences = [
+		_("{0} cover requests: {1} taken by a volunteer, {2} assigned, {3} left unfilled.").format(
+			requests,
+			percent(sum(row.volunteered or 0 for row in counts), requests),
+			percent(sum(row.assigned or 0 for row in counts), requests),
+			percent(sum(row.unfilled or 0 for row in counts), requests),
+		)
+	]
+	if everything:
+		sentences.append(
+			_("Half were covered within {0} of filing, and 9 in 10 within {1}.").format(
+				within(percentile(everything, 50)), within(percentile(everything, 90))
+			)
+		)
+	return sentences
 
 
 def get_summary(counts, durations) -> list[dict]:

@@ -85,7 +85,7 @@ class TestCoverTimeliness(FrappeTestCase):
 
 	def test_counts_shares_and_times_to_cover_per_pool_and_month(self):
 		frappe.set_user(make_user("timely-coord@cc-test.example", roles=("Cover Coordinator",)))
-		_columns, data, _message, chart, summary = execute({**self.filters, "program": make_program()})
+		_columns, data, message, chart, summary = execute({**self.filters, "program": make_program()})
 		self.assertEqual(
 			[tuple(row[f] for f in ROW) for row in data],
 			[
@@ -102,6 +102,14 @@ class TestCoverTimeliness(FrappeTestCase):
 		)
 		# Six covers: 5, 10, 15, 30, 50 and 120 minutes.
 		self.assertEqual([card["value"] for card in summary], [8, 37.5, 1350.0, 5100.0])
+		# 3 of 8 volunteered, 3 assigned, 1 unfilled; 22.5 minutes said within 23, 85 minutes as hours.
+		self.assertEqual(
+			message.split("<br>"),
+			[
+				"8 cover requests: 38% taken by a volunteer, 38% assigned, 13% left unfilled.",
+				"Half were covered within 23 minutes of filing, and 9 in 10 within 1 hour 25 minutes.",
+			],
+		)
 
 	def test_a_month_with_nothing_covered_has_no_time_to_cover(self):
 		_columns, data, *_rest = execute(

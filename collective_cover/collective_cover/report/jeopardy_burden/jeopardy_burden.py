@@ -11,11 +11,12 @@ import frappe
 from frappe import _
 
 from collective_cover.api.cover import member_pool
-from collective_cover.cover.permissions import is_staff
 from collective_cover.engine.fairness import PoolFairness
+from collective_cover.kernel.access import is_staff
 from collective_cover.reports.ledger import member_totals
 from collective_cover.reports.scope import report_window
 from collective_cover.reports.standing import MemberStanding, load_pool_people, pool_standing
+from collective_cover.reports.words import against_fair_share, at_most_shifts, in_words, shifts
 
 PERCENTILES = (10, 25, 50, 75, 90)
 
@@ -56,7 +57,7 @@ def execute(filters=None):
 		rows = [s for s in standings if s.clinician == viewer]
 		chart = distribution_chart(fairness, rows)
 	data = [{**asdict(s), "burden": s.burden} for s in rows]
-	return get_columns(), data, None, chart, get_summary(fairness)
+	return get_columns(), data, in_words(summary_sentences(fairness)), chart, get_summary(fairness)
 
 
 def get_columns() -> list[dict]:
@@ -116,13 +117,45 @@ def distribution_chart(fairness: PoolFairness, mine: list[MemberStanding]) -> di
 	}
 
 
+def summary_sentences(fairness: PoolFairness) -> list[str]:
+	"""The pool's spread in words: anonymous, like the summary."""
+	if not fairness.deviation:
+		return [_("Nobody was in this pool in this period.")]
+	quartiles = fairness.percentiles((25, 75))
+	spread = (
+		_("Everyone is at their fair share.")
+		if round(fairness.max_abs_deviation, 1) == 0
+		else _("Everyone is within {0} of their fair share.").format(
+			at_most_shifts(fairness.max_abs_deviation)
+		)
+	)
+	return [
+		_("{0} members covered {1} in this period (a day or night shift is one unit of cover).").format(
+			len(fairness.deviation), shifts(fairness.load)
+		),
+		spread,
+		_("The middle half of the pool is between {0} and {1} their fair share.").format(
+			against_fair_share(quartiles[25]), against_fair_share(quartiles[75])
+		),
+	]
+
+
 def get_summary(fairness: PoolFairness) -> list[dict]:
 	"""The pool's figures: anonymous, so every viewer gets the same summary."""
 	return [
 		{"label": _("Members"), "value": len(fairness.deviation), "datatype": "Int"},
-		{"label": _("Load (units)"), "value": round(fairness.load, 2), "datatype": "Float"},
-		{"label": _("Gini of Burden Rate"), "value": round(fairness.gini, 3), "datatype": "Float"},
-		{"label": _("Max |Deviation|"), "value": round(fairness.max_abs_deviation, 2), "datatype": "Float"},
+		{"label": _("Units Covered"), "value": round(fairness.load, 2), "datatype": "Float"},
+		{
+			"label": _("Furthest From Fair Share (units)"),
+			"value": round(fairness.max_abs_deviation, 2),
+			"datatype": "Float",
+		},
+		{
+			"label": _("Within 1 Unit of Fair Share"),
+			"value": sum(1 for d in fairness.deviation.values() if abs(d) <= 1 + 1e-9),
+			"datatype": "Int",
+		},
+		{"label": _("Gini of Burden Rate (0 = even)"), "value": round(fairness.gini, 3), "datatype": "Float"},
 		*(
 			{
 				"label": _("Deviation {0}").format(percentile_label(q)),

@@ -5,12 +5,14 @@ import frappe
 from frappe.desk.query_report import run
 from frappe.tests.utils import FrappeTestCase
 
+from collective_cover.boot import boot_session
 from collective_cover.collective_cover.report.jeopardy_burden.jeopardy_burden import (
 	PoolOutsideProgramError,
 	execute,
 )
-from collective_cover.cover.records import fairness_window
 from collective_cover.engine.model import EntryKind
+from collective_cover.kernel.dates import fairness_window
+from collective_cover.reports.scope import default_pool
 from collective_cover.tests.factories import (
 	cover_and_reversal,
 	make_absence,
@@ -98,7 +100,7 @@ class TestJeopardyBurden(FrappeTestCase):
 		frappe.db.rollback(save_point="jeopardy_burden_test")
 
 	def run_report(self, **filters):
-		columns, data, _message, chart, summary = execute(
+		columns, data, self.message, chart, summary = execute(
 			{"pool": self.pool, "from_date": self.start, "to_date": self.end, **filters}
 		)
 		return columns, data, chart, {card["label"]: card["value"] for card in summary}
@@ -111,15 +113,25 @@ class TestJeopardyBurden(FrappeTestCase):
 			summary,
 			{
 				"Members": 5,
-				"Load (units)": 6.0,
-				"Gini of Burden Rate": 0.356,  # burden rates 0.3, 0.2, 0.3, 0.1, 0 → 1.6 / 4.5
-				"Max |Deviation|": 1.0,
+				"Units Covered": 6.0,
+				"Furthest From Fair Share (units)": 1.0,
+				"Within 1 Unit of Fair Share": 5,
+				"Gini of Burden Rate (0 = even)": 0.356,  # burden rates 0.3, 0.2, 0.3, 0.1, 0 → 1.6 / 4.5
 				"Deviation P10": -0.8,
 				"Deviation P25": -0.5,
 				"Deviation Median": 0.0,
 				"Deviation P75": 0.5,
 				"Deviation P90": 0.8,
 			},
+		)
+		# The same figures in words, for every viewer (nobody is named).
+		self.assertEqual(
+			self.message.split("<br>"),
+			[
+				"5 members covered 6 shifts in this period (a day or night shift is one unit of cover).",
+				"Everyone is within 1 shift of their fair share.",
+				"The middle half of the pool is between 0.5 shifts below and 0.5 shifts above their fair share.",
+			],
 		)
 
 	def test_staff_see_every_member_with_exact_figures(self):
@@ -192,5 +204,37 @@ class TestJeopardyBurden(FrappeTestCase):
 	def test_the_window_defaults_to_the_academic_year_so_far(self):
 		self.assertLess(fairness_window()[0], self.day(-1))  # every row is inside the year so far
 		_columns, data, _chart, summary = self.run_report(from_date=None, to_date=None)
-		self.assertEqual(summary["Load (units)"], 15.0)
+		self.assertEqual(summary["Units Covered"], 15.0)
 		self.assertEqual({row["clinician"]: row["covered"] for row in data}[self.ada], 12.0)
+
+	def test_the_largest_gap_is_said_rounded_up_so_within_never_understates_it(self):
+		post(self.pool, self.ada, EntryKind.COVER, 1.25, self.at(5))
+		_columns, _data, _chart, summary = self.run_report()
+		# Ada: 4.25 − 7.25 × 10 / 30 = 1.833; Eve −1.208; Cleo, Ben and Dev within one unit.
+		self.assertEqual(summary["Furthest From Fair Share (units)"], 1.83)
+		self.assertEqual(summary["Within 1 Unit of Fair Share"], 3)
+		self.assertEqual(
+			self.message.split("<br>")[:2],
+			[
+				"5 members covered 7.25 shifts in this period (a day or night shift is one unit of cover).",
+				"Everyone is within 1.9 shifts of their fair share.",
+			],
+		)
+
+	def test_the_pool_filter_defaults_to_the_largest_pool_the_user_may_open(self):
+		coordinator = make_user("burden-default-coord@cc-test.example", roles=("Cover Coordinator",))
+		restrict_to_program(coordinator, SURGERY)
+		frappe.set_user(coordinator)
+		self.assertEqual(default_pool(), self.surgery_pool)
+		boot = frappe._dict()
+		boot_session(boot)
+		self.assertEqual(boot.collective_cover, {"default_pool": self.surgery_pool})
+
+		# A clinician opens on their own pool: Ada is in both of hers; Burden Wards has five members.
+		frappe.set_user(user_of(self.ada))
+		self.assertEqual(default_pool(), self.pool)
+		self.assertEqual(len(run("Jeopardy Burden", {"pool": default_pool()})["result"]), 1)
+		frappe.set_user(user_of(self.surgeon))
+		self.assertEqual(default_pool(), self.surgery_pool)
+		frappe.set_user(make_user("burden-nobody@cc-test.example"))
+		self.assertIsNone(default_pool())

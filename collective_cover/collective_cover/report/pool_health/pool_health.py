@@ -12,12 +12,14 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from collective_cover.cover.records import block_start, engine_pool, fairness_window
+from collective_cover.cover.records import block_start, engine_pool
 from collective_cover.engine.fairness import pool_fairness
 from collective_cover.engine.resilience import at_block_cap, block_resilience
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.reports.ledger import MemberTotals, block_cover_units, block_totals
 from collective_cover.reports.scope import readable_pools, report_window
 from collective_cover.reports.standing import load_pool_people
+from collective_cover.reports.words import counted, in_words
 
 
 def execute(filters=None):
@@ -27,7 +29,8 @@ def execute(filters=None):
 	for pool in readable_pools(filters):
 		data.extend(pool_rows(frappe.get_doc("Jeopardy Pool", pool), start, end))
 	last_blocks = last_complete_blocks(data)
-	return get_columns(), data, None, get_chart(last_blocks), get_summary(last_blocks)
+	message = in_words(summary_sentences(last_blocks))
+	return get_columns(), data, message, get_chart(last_blocks), get_summary(last_blocks)
 
 
 def pool_blocks(start: date, end: date, block_days: int) -> list[tuple[date, date]]:
@@ -124,6 +127,30 @@ def get_chart(last_blocks: list[dict]) -> dict:
 		},
 		"type": "bar",
 	}
+
+
+def summary_sentences(last_blocks: list[dict]) -> list[str]:
+	"""Each pool's last complete block in words: could it have lost a member, and who hit a cap."""
+	if not last_blocks:
+		return [_("No pool has finished a block in this period yet.")]
+	fragile = [row["pool"] for row in last_blocks if not row["resilient"]]
+	at_cap = sum(row["at_cap"] for row in last_blocks)
+	return [
+		_(
+			"In their last complete block, {0} of {1} pools could have lost any one member and still "
+			"given every cover within the caps."
+		).format(len(last_blocks) - len(fragile), len(last_blocks)),
+		_("Could not lose a member: {0}.").format(", ".join(fragile))
+		if fragile
+		else _("Every pool had a member to spare."),
+		_("Nobody reached a cap.")
+		if not at_cap
+		else counted(
+			at_cap,
+			_("1 member reached a cap and could take no more cover that block."),
+			_("{0} members reached a cap and could take no more cover that block."),
+		),
+	]
 
 
 def get_summary(last_blocks: list[dict]) -> list[dict]:

@@ -5,8 +5,9 @@ from frappe.desk.query_report import run
 from frappe.tests.utils import FrappeTestCase
 
 from collective_cover.collective_cover.report.pool_health.pool_health import execute
-from collective_cover.cover.records import block_start, fairness_window
+from collective_cover.cover.records import block_start
 from collective_cover.engine.model import EntryKind
+from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.factories import (
 	cover_and_reversal,
 	filed_request,
@@ -91,7 +92,7 @@ class TestPoolHealth(FrappeTestCase):
 		frappe.db.rollback(save_point="pool_health_test")
 
 	def run_report(self, **filters):
-		_columns, data, _message, chart, summary = execute(
+		_columns, data, self.message, chart, summary = execute(
 			{"from_date": self.first, "to_date": self.second + timedelta(days=6), **filters}
 		)
 		return data, chart, [card["value"] for card in summary]
@@ -114,6 +115,15 @@ class TestPoolHealth(FrappeTestCase):
 		self.assertEqual(chart["data"]["labels"], [self.pool])
 		self.assertEqual([d["values"] for d in chart["data"]["datasets"]], [[4], [1]])
 		self.assertEqual(summary, [1, 1, 0, 0])  # pools; resilient, not resilient, at cap in the last block
+		self.assertEqual(
+			self.message.split("<br>"),
+			[
+				"In their last complete block, 1 of 1 pools could have lost any one member and still given "
+				"every cover within the caps.",
+				"Every pool had a member to spare.",
+				"Nobody reached a cap.",
+			],
+		)
 
 	def test_a_coordinator_limited_to_another_programme_sees_only_its_pools(self):
 		coordinator = make_user("health-coord@cc-test.example", roles=("Program Director",))

@@ -7,8 +7,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
 from collective_cover.collective_cover.report.wellness_check_ins.wellness_check_ins import execute
-from collective_cover.cover.permissions import coordinator_users
 from collective_cover.cover.wellness import prompt_check_in
+from collective_cover.kernel.access import coordinator_users
 from collective_cover.tests.factories import (
 	filed_request,
 	make_clinician,
@@ -68,7 +68,7 @@ class TestWellnessCheckIns(FrappeTestCase):
 		frappe.db.rollback(save_point="wellness_check_ins_test")
 
 	def rows(self, **filters):
-		_columns, data, _message, _chart, summary = execute(filters)
+		_columns, data, self.message, _chart, summary = execute(filters)
 		fields = ("clinician", "full_name", "program", "call_outs", "coordinators", "open")
 		return [tuple(row[f] for f in fields) for row in data], [card["value"] for card in summary]
 
@@ -82,6 +82,15 @@ class TestWellnessCheckIns(FrappeTestCase):
 		for user in (self.coordinator, self.director):
 			frappe.set_user(user)
 			self.assertEqual(self.rows(), expected)
+			self.assertEqual(
+				self.message.split("<br>"),
+				[
+					"1 check-in prompt in this period.",
+					"1 still waits for a coordinator to check in."
+					if len(asked) > 1
+					else "Every prompt has been closed by a coordinator.",
+				],
+			)
 			self.assertNotIn("wellness-secret-reason", json.dumps(run("Wellness Check-ins", {}), default=str))
 
 		frappe.set_user(self.surgery_coordinator)

@@ -13,13 +13,14 @@ from frappe.query_builder.functions import Count, GroupConcat
 
 from collective_cover.cover.wellness import CHECK_IN
 from collective_cover.reports.scope import day_after, day_start, readable_programs, report_window
+from collective_cover.reports.words import counted, in_words
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	programs = readable_programs(filters)
 	prompts = load_prompts(programs, *report_window(filters), filters.role) if programs else []
-	return get_columns(), prompts, None, None, get_summary(prompts)
+	return get_columns(), prompts, in_words(summary_sentences(prompts)), None, get_summary(prompts)
 
 
 def load_prompts(programs: list[str], start, end, role: str | None = None) -> list[dict]:
@@ -74,6 +75,27 @@ def get_columns() -> list[dict]:
 		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 80},
 		{"fieldname": "check_in", "label": _("Wellness Check-in"), "fieldtype": "Link", "options": "Wellness Check-in", "width": 130},
 	]  # fmt: skip
+
+
+def summary_sentences(prompts: list[dict]) -> list[str]:
+	"""What is waiting for a coordinator, in words."""
+	if not prompts:
+		return [_("Nobody has called out often enough to prompt a check-in in this period.")]
+	waiting = sum(1 for p in prompts if p.open)
+	return [
+		_("1 check-in prompt in this period.")
+		if len(prompts) == 1
+		else _("{0} check-in prompts in this period, for {1} clinicians.").format(
+			len(prompts), len({p.clinician for p in prompts})
+		),
+		_("Every prompt has been closed by a coordinator.")
+		if not waiting
+		else counted(
+			waiting,
+			_("1 still waits for a coordinator to check in."),
+			_("{0} still wait for a coordinator to check in."),
+		),
+	]
 
 
 def get_summary(prompts: list[dict]) -> list[dict]:

@@ -1,0 +1,421 @@
+"""The clinician's phone: what the "My cover" home (www/my-cover) reads and changes.
+
+Every read is the session member's own: their requests, covers, shifts, standing and coaching, read
+through Frappe's permissions. The one exception is open offers, which members see only as the public
+offer (duty, service, site, time and units), never the requester or the reason. Changes are POST-only
+and check that the record is the member's own.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import format_datetime, get_datetime, now_datetime
+
+from collective_cover.api.cover import distribution_of, member_pools, open_to, pool_standing, position_in
+from collective_cover.cover import lifecycle
+from collective_cover.kernel.dates import site_tz
+from collective_cover.kernel.validators import parse_datetime
+
+# Ended requests stay on "My requests" this long, so their outcome is seen after the day.
+RECENT = timedelta(days=14)
+# Own shifts this far ahead are offered as one-tap call-outs.
+SHIFTS_AHEAD = timedelta(days=14)
+DUTY_FIELDS = ("duty_kind", "service", "site", "start", "end")
+CANCELLABLE = ("Open", "Unfilled")  # the requester may cancel until the request is covered
+COVERED = ("Covered", "Completed")
+UPCOMING_MEETINGS = ("Proposed", "Confirmed")
+
+
+class CallOutError(frappe.ValidationError):
+	pass
+
+
+class MeetingChangeError(frappe.ValidationError):
+	pass
+
+
+def when(start, end) -> str:
+	"""A span in the site's time zone with the zone named: "Tue 15 Dec 07:00 – 19:00 GMT"."""
+	start, end = get_datetime(start), get_datetime(end)
+	last = "HH:mm" if end.date() == start.date() else "EEE d MMM HH:mm"
+	zone = end.replace(tzinfo=site_tz()).tzname()
+	return f"{format_datetime(start, 'EEE d MMM HH:mm')} – {format_datetime(end, last)} {zone}"
+
+
+def input_value(moment) -> str:
+	"""A stored datetime as an <input type="datetime-local"> value (the site's time zone)."""
+	return get_datetime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def active_clinician() -> str | None:
+	return frappe.db.get_value("Clinician", {"user": frappe.session.user, "status": "Active"}, "name")
+
+
+def duties_of(requests: list[str], upcoming_only: bool = False) -> dict[str, list[dict]]:
+	"""Each request's duties, in order, with their span in words; only those not yet ended on request."""
+	filters = {"parent": ("in", requests or [""]), "parenttype": "Cover Request"}
+	if upcoming_only:
+		filters["end"] = (">", now_datetime())
+	duties = {}
+	for row in frappe.get_all(
+		"Cover Request Duty", filters=filters, fields=["parent", *DUTY_FIELDS], order_by="start asc"
+	):
+		duties.setdefault(row.parent, []).append(
+			{
+				"duty_kind": _(row.duty_kind),
+				"service": row.service or "",
+				"site": row.site or "",
+				"when": when(row.start, row.end),
+			}
+		)
+	return duties
+
+
+def names_of(clinicians) -> dict[str, str]:
+	return dict(
+		frappe.get_all(
+			"Clinician",
+			filters={"name": ("in", [c for c in clinicians if c] or [""])},
+			fields=["name", "full_name"],
+			as_list=True,
+		)
+	)
+
+
+@frappe.whitelist()
+def my_pools() -> list[str]:
+	"""The pools the session member can call out to: those they are a member of today."""
+	return member_pools(lifecycle.current_clinician())
+
+
+@frappe.whitelist()
+def my_shifts() -> list[dict]:
+	"""The member's own scheduled shifts of the next two weeks that no request of theirs covers yet,
+	each ready to be called out of with one tap."""
+	clinician = lifecycle.current_clinician()
+	now = now_datetime()
+	shifts = frappe.get_list(
+		"Clinician Shift",
+		filters={
+			"clinician": clinician,
+			"start": ("between", [now, now + SHIFTS_AHEAD]),
+			"displaced_by": ("is", "not set"),
+		},
+		fields=["name", *DUTY_FIELDS],
+		order_by="start asc",
+	)
+	filed = frappe.get_list(
+		"Cover Request",
+		filters={"requester": clinician, "docstatus": ("<", 2), "ends_at": (">", now)},
+		pluck="name",
+	)
+	taken = [
+		(get_datetime(row.start), get_datetime(row.end))
+		for row in frappe.get_all(
+			"Cover Request Duty",
+			filters={"parent": ("in", filed or [""]), "parenttype": "Cover Request"},
+			fields=["start", "end"],
+		)
+	]
+	return [
+		{
+			"shift": shift.name,
+			"duty_kind": shift.duty_kind,
+			"label": _(shift.duty_kind),
+			"service": shift.service or "",
+			"site": shift.site or "",
+			"start": input_value(shift.start),
+			"end": input_value(shift.end),
+			"when": when(shift.start, shift.end),
+		}
+		for shift in shifts
+		if not any(start < shift.end and end > shift.start for start, end in taken)
+	]
+
+
+@frappe.whitelist()
+def open_offers() -> list[dict]:
+	"""Open requests of the member's pools that still have a duty ahead, as the public offer: no
+	requester, no reason."""
+	rows = frappe.get_all(
+		"Cover Request",
+		filters={"name": ("in", open_to(lifecycle.current_clinician()) or [""])},
+		fields=["name", "pool", "status", "total_units"],
+		order_by="starts_at asc",
+		ignore_permissions=True,  # members see their pools' open requests, through this payload only
+	)
+	duties = duties_of([row.name for row in rows], upcoming_only=True)
+	return [
+		{
+			"request": row.name,
+			"pool": row.pool,
+			"status": row.status,
+			"units": row.total_units,
+			"duties": duties.get(row.name, []),
+		}
+		for row in rows
+	]
+
+
+@frappe.whitelist()
+def my_covers() -> list[dict]:
+	"""Covers the member gives that have not ended, with the requester they cover for."""
+	clinician = lifecycle.current_clinician()
+	rows = frappe.get_list(
+		"Cover Request",
+		filters={
+			"covered_by": clinician,
+			"status": "Covered",
+			"docstatus": 1,
+			"ends_at": (">", now_datetime()),
+		},
+		fields=["name", "pool", "requester", "total_units"],
+		order_by="starts_at asc",
+	)
+	duties, names = duties_of([row.name for row in rows]), names_of(row.requester for row in rows)
+	return [
+		{
+			"request": row.name,
+			"pool": row.pool,
+			"units": row.total_units,
+			"covering_for": names.get(row.requester, ""),
+			"duties": duties.get(row.name, []),
+		}
+		for row in rows
+	]
+
+
+@frappe.whitelist()
+def my_requests() -> list[dict]:
+	"""The member's filed requests that have not ended (or ended in the last two weeks): status, the
+	coverer once covered, and whether the member may still cancel."""
+	clinician = lifecycle.current_clinician()
+	rows = frappe.get_list(
+		"Cover Request",
+		filters={
+			"requester": clinician,
+			"docstatus": ("in", [1, 2]),
+			"ends_at": (">", now_datetime() - RECENT),
+		},
+		fields=["name", "pool", "status", "covered_by", "docstatus"],
+		order_by="starts_at asc",
+	)
+	duties = duties_of([row.name for row in rows])
+	names = names_of(row.covered_by for row in rows if row.status in COVERED)
+	return [
+		{
+			"request": row.name,
+			"pool": row.pool,
+			"status": row.status,
+			"status_label": _(row.status),
+			"covered_by": names.get(row.covered_by, "") if row.status in COVERED else "",
+			"can_cancel": row.docstatus == 1 and row.status in CANCELLABLE,
+			"duties": duties.get(row.name, []),
+		}
+		for row in rows
+	]
+
+
+def ordinal(number: int) -> str:
+	"""36 → "36th" (English ordinals; the suffixes are translatable)."""
+	last = 0 if number % 100 in (11, 12, 13) else number % 10
+	suffix = {1: _("st"), 2: _("nd"), 3: _("rd")}.get(last, _("th"))
+	return f"{number}{suffix}"
+
+
+def deviation_words(deviation: float) -> str:
+	if deviation <= -0.05:
+		return _("{0} units below your fair share").format(f"{abs(deviation):.1f}")
+	if deviation >= 0.05:
+		return _("{0} units above your fair share").format(f"{deviation:.1f}")
+	return _("At your fair share")
+
+
+@frappe.whitelist()
+def my_standing() -> list[dict]:
+	"""In each of the member's pools: their burden, fair share, deviation and place in line, and the
+	pool's anonymised distribution of deviations (nobody's name)."""
+	clinician = lifecycle.current_clinician()
+	standings = []
+	for pool in member_pools(clinician):
+		pool_doc = frappe.get_doc("Jeopardy Pool", pool)
+		engine, candidates, fairness = pool_standing(pool_doc)
+		position = position_in(pool_doc, engine, candidates, fairness, clinician)
+		distribution = distribution_of(pool_doc, fairness, clinician)
+		spread = distribution["deviation_percentiles"]
+		standings.append(
+			{
+				**position,
+				"deviation_words": deviation_words(position["deviation"]),
+				"position_words": _("{0} of {1} in line").format(
+					ordinal(position["position"]), position["members"]
+				),
+				"gini": distribution["gini"],
+				"percentiles": spread,
+				# The chart's half-width, in units: every figure drawn fits inside it.
+				"extent": max(0.5, distribution["max_abs_deviation"], abs(position["deviation"])),
+			}
+		)
+	return standings
+
+
+@frappe.whitelist()
+def my_coaching() -> list[dict]:
+	"""The member's active coaching pairings (as resident or as coach), each with its next meeting."""
+	clinician = lifecycle.current_clinician()
+	pairings = frappe.get_list(
+		"Coach Pairing",
+		filters={"status": "Active"},
+		or_filters={"resident": clinician, "coach": clinician},
+		fields=[
+			"name",
+			"resident",
+			"resident_name",
+			"coach_name",
+			"pace",
+			"meetings_held",
+			"meetings_required",
+		],
+		order_by="start_date asc",
+	)
+	upcoming = {}
+	for meeting in frappe.get_list(
+		"Coaching Meeting",
+		filters={
+			"pairing": ("in", [p.name for p in pairings] or [""]),
+			"status": ("in", UPCOMING_MEETINGS),
+			"ends_at": (">", now_datetime()),
+		},
+		fields=["name", "pairing", "status", "starts_at", "ends_at", "site", "mode"],
+		order_by="starts_at asc",
+	):
+		upcoming.setdefault(meeting.pairing, meeting)
+	coaching = []
+	for pairing in pairings:
+		as_resident = pairing.resident == clinician
+		meeting = upcoming.get(pairing.name)
+		coaching.append(
+			{
+				"pairing": pairing.name,
+				"role": _("Your coach") if as_resident else _("Your resident"),
+				"name": pairing.coach_name if as_resident else pairing.resident_name,
+				"pace": _(pairing.pace) if pairing.pace else "",
+				"meetings": _("{0} of {1} meetings held this year").format(
+					pairing.meetings_held or 0, pairing.meetings_required or 0
+				),
+				"next": {
+					"meeting": meeting.name,
+					"status": meeting.status,
+					"status_label": _(meeting.status),
+					"when": when(meeting.starts_at, meeting.ends_at),
+					"starts_at": input_value(meeting.starts_at),
+					"site": meeting.site or "",
+					"mode": _(meeting.mode) if meeting.mode else "",
+					"can_confirm": meeting.status == "Proposed",
+				}
+				if meeting
+				else None,
+			}
+		)
+	return coaching
+
+
+@frappe.whitelist(methods=["POST"])
+def call_out(
+	pool: str,
+	duties: str | list,
+	reason_category: str | None = None,
+	reason_note: str | None = None,
+) -> dict:
+	"""File and submit a cover request for the session member in one of their pools. Duties are
+	[{duty_kind, start, end, service, site}], times in the site's time zone."""
+	clinician = lifecycle.current_clinician()
+	if pool not in member_pools(clinician):
+		frappe.throw(
+			_("You are not a member of pool {0}.").format(pool),
+			frappe.PermissionError,
+			title=_("Not your pool"),
+		)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Cover Request",
+			"requester": clinician,
+			"pool": pool,
+			"duties": duty_rows(duties),
+			"reason_category": reason_category,
+			"reason_note": reason_note,
+		}
+	)
+	doc.insert()
+	doc.submit()
+	return {"request": doc.name, "status": doc.status}
+
+
+def duty_rows(duties) -> list[dict]:
+	"""The duties a caller sent, as rows of the request: only the fields a duty has, each a mapping."""
+	if isinstance(duties, str):
+		try:
+			duties = json.loads(duties)
+		except ValueError:
+			duties = None
+	if not isinstance(duties, list) or not duties or not all(isinstance(d, dict) for d in duties):
+		frappe.throw(
+			_("Choose at least one duty to call out of: a shift, or a kind with a start and an end."),
+			CallOutError,
+			title=_("No duty"),
+		)
+	return [{field: duty.get(field) for field in DUTY_FIELDS} for duty in duties]
+
+
+def own_meeting(meeting: str):
+	"""The meeting, if the session user may change it (one of its pairing's two people, or staff)."""
+	doc = frappe.get_doc("Coaching Meeting", meeting)
+	doc.check_permission("write")
+	return doc
+
+
+@frappe.whitelist(methods=["POST"])
+def confirm_meeting(meeting: str) -> dict:
+	"""Either person of the pairing confirms a proposed meeting."""
+	doc = own_meeting(meeting)
+	if doc.status != "Proposed":
+		frappe.throw(
+			_("Meeting {0} is {1}; only a proposed meeting can be confirmed.").format(
+				doc.name, _(doc.status)
+			),
+			MeetingChangeError,
+			title=_("Cannot confirm"),
+		)
+	doc.status = "Confirmed"
+	doc.save()
+	return {"meeting": doc.name, "status": doc.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def reschedule_meeting(meeting: str, starts_at: str) -> dict:
+	"""Move a proposed or confirmed meeting to a new start (site's time zone), keeping its length. The
+	other person is told, and it is proposed again until one of them confirms."""
+	doc = own_meeting(meeting)
+	if doc.status not in UPCOMING_MEETINGS:
+		frappe.throw(
+			_("Meeting {0} is {1}; only a proposed or confirmed meeting can be moved.").format(
+				doc.name, _(doc.status)
+			),
+			MeetingChangeError,
+			title=_("Cannot move"),
+		)
+	start = parse_datetime(starts_at, _("New time"))
+	if start <= now_datetime():
+		frappe.throw(
+			_("Choose a time from now on, not {0}.").format(format_datetime(start, "EEE d MMM HH:mm")),
+			MeetingChangeError,
+			title=_("In the past"),
+		)
+	length = get_datetime(doc.ends_at) - get_datetime(doc.starts_at)
+	doc.update({"starts_at": start, "ends_at": start + length, "status": "Proposed"})
+	doc.save()
+	return {"meeting": doc.name, "status": doc.status, "when": when(doc.starts_at, doc.ends_at)}

@@ -1,0 +1,31 @@
+"""Time and the academic year as the shell keeps them: stored datetimes are naive in the site's time
+zone; the engine wants aware ones. The fairness window (default the academic year from 1 July) comes
+from Collective Cover Settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import frappe
+from frappe.utils import get_datetime, get_system_timezone, getdate
+
+from collective_cover.engine.fairness import academic_window
+
+
+def site_tz() -> ZoneInfo:
+	return ZoneInfo(get_system_timezone())
+
+
+def aware(value) -> datetime:
+	"""A stored (naive, system time zone) datetime as an aware one."""
+	return get_datetime(value).replace(tzinfo=site_tz())
+
+
+def naive(value: datetime) -> datetime:
+	return value.astimezone(site_tz()).replace(tzinfo=None)
+
+
+def fairness_window(on: date | None = None) -> tuple[date, date]:
+	settings = frappe.get_cached_doc("Collective Cover Settings")
+	return academic_window(on or getdate(), settings.window_start_month or 7, settings.window_start_day or 1)
