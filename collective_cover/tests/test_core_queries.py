@@ -16,15 +16,10 @@ from collective_cover.tests.factories import (
 	make_request,
 	make_user,
 	remove_committed_records,
+	restrict_to_program,
 	user_of,
 )
 from collective_cover.tests.live_site import LiveSite, api_token
-
-
-def restrict_to(user: str, program: str) -> None:
-	frappe.get_doc(
-		{"doctype": "User Permission", "user": user, "allow": "Residency Program", "for_value": program}
-	).insert(ignore_permissions=True)
 
 
 class TestCountsAndGets(CoverRequestTestCase):
@@ -59,7 +54,7 @@ class TestCountsAndGets(CoverRequestTestCase):
 
 	def test_a_coordinator_of_another_programme_counts_nothing_of_this_one(self):
 		elsewhere = make_user("elsewhere-coord@cc-test.example", roles=("Cover Coordinator",))
-		restrict_to(elsewhere, make_program("Test Elsewhere Residency"))
+		restrict_to_program(elsewhere, make_program("Test Elsewhere Residency"))
 		frappe.set_user(elsewhere)
 		for note in ("%fever%", "%zzz%"):
 			self.assertEqual(get_count("Cover Request Reason", filters={"reason_note": ("like", note)}), 0)

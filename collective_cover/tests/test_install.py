@@ -24,3 +24,17 @@ class TestInstall(FrappeTestCase):
 		(fixture,) = frappe.get_hooks("fixtures", app_name="collective_cover")
 		self.assertEqual(fixture["dt"], "Role")
 		self.assertEqual(sorted(fixture["filters"][0][2]), sorted(APP_ROLES))
+
+	def test_workspace_number_cards_and_charts_ship_with_the_app(self):
+		workspace = frappe.get_doc("Workspace", "Collective Cover")
+		self.assertTrue(workspace.public)
+		cards = ("Open Cover Requests", "Unfilled This Month", "Coaching Overdue")
+		charts = ("Cover Requests per Week by Outcome", "Burden Distribution")
+		self.assertEqual(tuple(row.number_card_name for row in workspace.number_cards), cards)
+		self.assertEqual(tuple(row.chart_name for row in workspace.charts), charts)
+		for card in cards:
+			self.assertTrue(frappe.db.exists("Number Card", {"name": card, "is_standard": 1}), card)
+		for chart in charts:
+			self.assertEqual(frappe.db.get_value("Dashboard Chart", chart, "chart_type"), "Custom", chart)
+		report = frappe.get_doc("Report", "Open Cover Requests")
+		self.assertEqual((report.report_type, report.is_standard), ("Report Builder", "Yes"))

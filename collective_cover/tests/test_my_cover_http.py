@@ -17,11 +17,11 @@ from collective_cover.tests.factories import (
 	make_program,
 	make_request,
 	make_user,
+	restrict_to_program,
 	shift_at,
 	user_of,
 )
 from collective_cover.tests.live_site import api_token
-from collective_cover.tests.report_factories import restrict_to_program
 
 API = "/api/method/collective_cover.api.my_cover."
 READS = ("my_pools", "my_shifts", "open_offers", "my_covers", "my_requests", "my_standing", "my_coaching")

@@ -22,7 +22,13 @@ from collective_cover.tests.coaching import (
 	slot,
 	slots_of,
 )
-from collective_cover.tests.factories import QueryCounter, make_program, make_user, user_of
+from collective_cover.tests.factories import (
+	QueryCounter,
+	make_program,
+	make_user,
+	restrict_to_program,
+	user_of,
+)
 
 # Every Tuesday of the academic year that starts on 1 July 2026: 7 July 2026 … 29 June 2027.
 TUESDAYS_IN_THE_YEAR = 52
@@ -207,14 +213,7 @@ class TestCoachingPrivacy(CoachingTestCase):
 	def test_coordinators_see_only_the_pairings_of_their_programmes(self):
 		pairing = self.pair(self.ada, self.xavier)
 		coordinator = make_user("other-coord@cc-test.example", roles=("Cover Coordinator",))
-		frappe.get_doc(
-			{
-				"doctype": "User Permission",
-				"user": coordinator,
-				"allow": "Residency Program",
-				"for_value": make_program("Other Residency"),
-			}
-		).insert(ignore_permissions=True)
+		restrict_to_program(coordinator, make_program("Other Residency"))
 		frappe.set_user(coordinator)
 		self.assertEqual(frappe.get_list("Coach Pairing", pluck="name"), [])
 		self.assertFalse(frappe.has_permission("Coach Pairing", doc=pairing.name))

@@ -20,6 +20,7 @@ from collective_cover.tests.factories import (
 	make_request,
 	make_user,
 	offers_of,
+	restrict_to_program,
 	user_of,
 )
 
@@ -247,14 +248,7 @@ class TestPrivacy(CoverRequestTestCase):
 		elsewhere = make_clinician("Sam Surgeon", program=other_program)
 		self.covered_request()
 		coordinator = make_user("im-coord@cc-test.example", roles=("Cover Coordinator",))
-		frappe.get_doc(
-			{
-				"doctype": "User Permission",
-				"user": coordinator,
-				"allow": "Residency Program",
-				"for_value": make_program(),
-			}
-		).insert(ignore_permissions=True)
+		restrict_to_program(coordinator, make_program())
 		frappe.set_user(coordinator)
 		programs = set(frappe.get_list("Cover Request", pluck="program"))
 		self.assertEqual(programs, {make_program()})

@@ -10,9 +10,8 @@ from collective_cover.cover import jobs
 from collective_cover.engine.model import EntryKind
 from collective_cover.patches import set_standby_day_on_standby_credits
 from collective_cover.tests.cases import CommittedRecordsTestCase
-from collective_cover.tests.factories import make_clinician, make_pool, make_program
+from collective_cover.tests.factories import make_clinician, make_pool, make_program, post
 from collective_cover.tests.parallel import in_two_workers
-from collective_cover.tests.report_factories import post
 
 
 def roster(pool: str, day, clinician: str) -> None:

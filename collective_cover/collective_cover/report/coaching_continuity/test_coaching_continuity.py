@@ -8,8 +8,7 @@ from collective_cover.collective_cover.report.coaching_continuity.coaching_conti
 from collective_cover.engine.fairness import days
 from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.cases import CoachingTestCase
-from collective_cover.tests.factories import make_program, make_user, user_of
-from collective_cover.tests.report_factories import restrict_to_program
+from collective_cover.tests.factories import make_program, make_user, restrict_to_program, user_of
 
 ROW = (
 	"indent",

@@ -7,8 +7,15 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_months, get_first_day, getdate
 
 from collective_cover.collective_cover.report.cover_timeliness.cover_timeliness import execute
-from collective_cover.tests.factories import make_clinician, make_program, make_user, user_of
-from collective_cover.tests.report_factories import filed_request, make_dated_pool, restrict_to_program
+from collective_cover.tests.factories import (
+	filed_request,
+	make_clinician,
+	make_dated_pool,
+	make_program,
+	make_user,
+	restrict_to_program,
+	user_of,
+)
 
 SURGERY = "Test Surgery Residency"
 ROW = ("pool", "month", "requests", "volunteered", "assigned", "unfilled", "median", "p90")

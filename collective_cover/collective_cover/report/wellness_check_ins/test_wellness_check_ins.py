@@ -9,8 +9,15 @@ from frappe.utils import now_datetime
 from collective_cover.collective_cover.report.wellness_check_ins.wellness_check_ins import execute
 from collective_cover.cover.wellness import prompt_check_in
 from collective_cover.kernel.access import coordinator_users
-from collective_cover.tests.factories import make_clinician, make_program, make_user, user_of
-from collective_cover.tests.report_factories import filed_request, make_dated_pool, restrict_to_program
+from collective_cover.tests.factories import (
+	filed_request,
+	make_clinician,
+	make_dated_pool,
+	make_program,
+	make_user,
+	restrict_to_program,
+	user_of,
+)
 
 SURGERY = "Test Surgery Residency"
 
