@@ -10,7 +10,7 @@ class CheckInDoneError(frappe.ValidationError):
 	pass
 
 
-class WellnessCheckIn(AppWrittenRecord):
+class WellnessCheckin(AppWrittenRecord):  # Frappe finds the class by the name without spaces and dashes
 	"""Written by the app when call-outs reach the threshold (cover/wellness.py); its coordinators are
 	asked through ToDos that reference it. A coordinator may mark it done, which closes those ToDos;
 	nothing else about it is ever edited, and it is never deleted."""
