@@ -331,15 +331,27 @@ def remove_committed_records(tag: str) -> None:
 		or_filters={"resident": ("in", clinicians or [""]), "coach": ("in", clinicians or [""])},
 		pluck="name",
 	)
-	frappe.db.delete("Coaching Meeting", {"pairing": ("in", pairings or [""])})
+	meetings = frappe.get_all("Coaching Meeting", filters={"pairing": ("in", pairings or [""])}, pluck="name")
+	# Proposed meetings were emailed to both people.
+	emails = frappe.get_all(
+		"Email Queue",
+		filters={"reference_doctype": "Coaching Meeting", "reference_name": ("in", meetings or [""])},
+		pluck="name",
+	)
+	frappe.db.delete("Email Queue Recipient", {"parent": ("in", emails or [""])})
+	frappe.db.delete("Email Queue", {"name": ("in", emails or [""])})
+	frappe.db.delete("Coaching Meeting", {"name": ("in", meetings or [""])})
 	frappe.db.delete("Coach Pairing", {"name": ("in", pairings or [""])})
 	pools = frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name")
 	frappe.db.delete("Jeopardy Rota", {"pool": ("in", pools or [""])})
 	for pool in pools:
 		frappe.delete_doc("Jeopardy Pool", pool, force=True, ignore_permissions=True)
+	frappe.db.delete("Clinic Session Template", {"parent": ("in", clinicians or [""])})
 	frappe.db.delete("Clinician", {"name": ("in", clinicians or [""])})
 	frappe.db.delete("Residency Program", {"name": ("like", f"%{tag}")})
 	# The clinicians' users and any other user the class made, such as coordinators: all carry the tag.
-	for user in frappe.get_all("User", filters={"name": ("like", f"%{tag}%")}, pluck="name"):
+	users = frappe.get_all("User", filters={"name": ("like", f"%{tag}%")}, pluck="name")
+	frappe.db.delete("Notification Log", {"for_user": ("in", users or [""])})
+	for user in users:
 		frappe.delete_doc("User", user, force=True, ignore_permissions=True)
 	frappe.db.commit()

@@ -2,7 +2,6 @@ import json
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, now_datetime
 
 from collective_cover.collective_cover.doctype.coaching_meeting.coaching_meeting import (
@@ -11,7 +10,7 @@ from collective_cover.collective_cover.doctype.coaching_meeting.coaching_meeting
 	PulseError,
 )
 from collective_cover.kernel.dates import fairness_window
-from collective_cover.tests.cases import CoachingTestCase
+from collective_cover.tests.cases import CoachingTestCase, CommittedRecordsTestCase
 from collective_cover.tests.coaching import (
 	first_tuesday,
 	freeze_before_the_first_tuesday,
@@ -21,13 +20,11 @@ from collective_cover.tests.coaching import (
 )
 from collective_cover.tests.factories import (
 	make_coachable,
-	make_outgoing_email_account,
 	make_program,
 	make_user,
-	remove_committed_records,
 	user_of,
 )
-from collective_cover.tests.live_site import LiveSite, api_token
+from collective_cover.tests.live_site import api_token
 
 
 class TestCoachingMeeting(CoachingTestCase):
@@ -167,15 +164,15 @@ class TestDoubleBooking(CoachingTestCase):
 		self.assertEqual(frappe.db.get_value("Coaching Meeting", self.cleo_meeting.name, "mode"), "Video")
 
 
-class TestDoubleBookingOverHttp(FrappeTestCase):
+class TestDoubleBookingOverHttp(CommittedRecordsTestCase):
 	"""A coach reschedules through the REST API of a live server onto their other resident's meeting."""
+
+	serve = True
 
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.tag = frappe.generate_hash(length=6)
 		make_program()
-		make_outgoing_email_account()
 		tuesdays = [("Tuesday", "PM", "Main Clinic")]
 		year_start = fairness_window()[0]
 		cls.coach = make_coachable(f"Slot Coach {cls.tag}", "Faculty", tuesdays, year_start, capacity=2)
@@ -205,32 +202,6 @@ class TestDoubleBookingOverHttp(FrappeTestCase):
 		cls.coach_token = api_token(user_of(cls.coach))
 		cls.stranger_token = api_token(make_user(f"slot-stranger-{cls.tag}@cc-test.example"))
 		frappe.db.commit()
-		cls.site = LiveSite(workers=2).start()
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.site.stop()
-		frappe.db.rollback()
-		meetings = frappe.get_all("Coaching Meeting", filters={"pairing": ("in", cls.pairings)}, pluck="name")
-		# The proposals told both people when the pairings were made.
-		users = frappe.get_all("User", filters={"name": ("like", f"%{cls.tag}%")}, pluck="name")
-		frappe.db.delete("Notification Log", {"for_user": ("in", users)})
-		queued = frappe.get_all(
-			"Email Queue",
-			filters={"reference_doctype": "Coaching Meeting", "reference_name": ("in", meetings)},
-			pluck="name",
-		)
-		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued or [""])})
-		frappe.db.delete("Email Queue", {"name": ("in", queued or [""])})
-		frappe.db.delete("Coaching Meeting", {"name": ("in", meetings)})
-		frappe.db.delete("Coach Pairing", {"name": ("in", cls.pairings)})
-		clinicians = frappe.get_all("Clinician", filters={"full_name": ("like", f"%{cls.tag}")}, pluck="name")
-		frappe.db.delete("Clinic Session Template", {"parent": ("in", clinicians)})
-		frappe.delete_doc(
-			"User", f"slot-stranger-{cls.tag}@cc-test.example", force=True, ignore_permissions=True
-		)
-		remove_committed_records(cls.tag)
-		super().tearDownClass()
 
 	def overlapping(self) -> dict:
 		"""The second resident's meeting moved to start halfway through the first one's."""
