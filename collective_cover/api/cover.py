@@ -28,7 +28,8 @@ def decline(cover_request: str, note: str | None = None) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 def assign(cover_request: str, clinician: str, override_reason: str | None = None) -> dict:
-	frappe.only_for(("Cover Coordinator", "System Manager"))
+	if not set(frappe.get_roles()) & {"Cover Coordinator", "System Manager"}:
+		frappe.throw(_("Only cover coordinators can assign cover."), frappe.PermissionError)
 	lifecycle.assign(cover_request, clinician, override_reason)
 	return status_of(cover_request)
 

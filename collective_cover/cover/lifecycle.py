@@ -300,6 +300,8 @@ def decline(name: str, note: str | None = None, now: datetime | None = None) -> 
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
 		raise_not_open(doc, clinician)
+	now = now or aware(now_datetime())
+	refuse_if_ended(doc, now)
 	offers = offers_of(name)
 	offered = next((row for row in offers if row.clinician == clinician), None)
 	members = {row.clinician for row in frappe.get_cached_doc("Jeopardy Pool", doc.pool).members}
@@ -309,7 +311,6 @@ def decline(name: str, note: str | None = None, now: datetime | None = None) -> 
 			NotOfferedError,
 			title=_("Not offered"),
 		)
-	now = now or aware(now_datetime())
 	offer = frappe.qb.DocType("Cover Request Offer")
 	if offered:
 		(
@@ -334,6 +335,14 @@ def assign(name: str, clinician: str, override_reason: str | None = None) -> Non
 	doc.check_permission("write")
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
 		raise_not_open(doc)
+	if clinician == doc.requester:
+		frappe.throw(
+			_("{0} filed {1}; assign somebody else.").format(
+				frappe.db.get_value("Clinician", clinician, "full_name") or clinician, doc.name
+			),
+			NotEligibleError,
+			title=_("The requester"),
+		)
 	ctx = RequestContext(doc)
 	if clinician in ctx.ranking.order:
 		complete_cover(ctx, clinician, "Assigned", override_reason)
