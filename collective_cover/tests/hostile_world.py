@@ -375,7 +375,15 @@ def build_world(tag: str) -> frappe._dict:
 		"Jeopardy Pool Role": w.pool,
 		"Jeopardy Pool Unit Weight": w.pool,
 	}
-	w.rows = {dt: frappe.db.get_value(dt, {"parent": parent}, "name") for dt, parent in parents.items()}
+	# Offers and ranking rows are records of their own, found by their request.
+	w.rows = {
+		dt: frappe.db.get_value(
+			dt,
+			{"cover_request" if dt in ("Cover Request Offer", "Cover Request Ranking") else "parent": parent},
+			"name",
+		)
+		for dt, parent in parents.items()
+	}
 	w.full_names = {c: frappe.db.get_value("Clinician", c, "full_name") for c in (w.requester, w.coverer)}
 	frappe.db.commit()
 	return w

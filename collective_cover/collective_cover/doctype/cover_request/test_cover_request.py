@@ -21,6 +21,7 @@ from collective_cover.cover.lifecycle import (
 )
 from collective_cover.tests.cases import CoverRequestTestCase
 from collective_cover.tests.factories import (
+	make_clinician,
 	make_request,
 	offers_of,
 	ranking_of,
@@ -174,8 +175,11 @@ class TestAcceptAssignCancel(CoverRequestTestCase):
 
 	def test_coordinator_override_needs_a_reason_for_an_ineligible_member(self):
 		doc = make_request(self.requester, self.pool)
-		with self.assertRaisesRegex(OverrideReasonRequiredError, "is the requester"):
-			lifecycle.assign(doc.name, self.requester)
+		with self.assertRaisesRegex(OverrideReasonRequiredError, "not a member of pool"):
+			lifecycle.assign(doc.name, make_clinician("Otto Outsider"))
+		# The requester is never assigned their own request, not even with a reason.
+		with self.assertRaisesRegex(lifecycle.NotEligibleError, "assign somebody else"):
+			lifecycle.assign(doc.name, self.requester, override_reason="nobody else")
 		lifecycle.assign(doc.name, self.members[2], override_reason=None)
 		doc.reload()
 		self.assertEqual((doc.covered_by, doc.cover_method), (self.members[2], "Assigned"))

@@ -7,7 +7,7 @@ frappe.query_reports["Jeopardy Burden"] = {
 		collective_cover.report_filters.pool_of_program({
 			reqd: 1,
 			// The largest pool the user may open (collective_cover.boot), so the report never opens empty.
-			default: frappe.boot.collective_cover && frappe.boot.collective_cover.default_pool,
+			default: ((frappe.boot || {}).collective_cover || {}).default_pool,
 		}),
 		collective_cover.report_filters.from_date(),
 		collective_cover.report_filters.to_date(),
