@@ -326,10 +326,10 @@ class TestHostileDoors(FrappeTestCase):
 		failures, still_open = [], []
 		for case in cases:
 			with self.subTest(case=case.name):
-				response, problems = self.run_case(case)
 				if is_open_hole(case.name):
-					still_open.append(f"{case.name} ({'; '.join(problems) or 'closed now'})")
+					still_open.append(case.name)  # listed, not run: its fix is tracked in issue 9
 					continue
+				response, problems = self.run_case(case)
 				if problems:
 					failures.append(
 						(
