@@ -70,7 +70,9 @@ def test_an_all_day_event_is_a_date_ending_the_next_day_and_shows_as_free():
 def test_status_is_written_only_when_given():
 	[tentative] = parsed_events(render_calendar([night(status=EventStatus.TENTATIVE)], "x"))
 	[plain] = parsed_events(render_calendar([night()], "x"))
+	[cancelled] = parsed_events(render_calendar([night(status=EventStatus.CANCELLED)], "x"))
 	assert str(tentative["STATUS"]) == "TENTATIVE"
+	assert str(cancelled["STATUS"]) == "CANCELLED"
 	assert "STATUS" not in plain
 	assert str(plain["TRANSP"]) == "OPAQUE"
 

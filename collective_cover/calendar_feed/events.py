@@ -35,6 +35,7 @@ MEETING_STATUS = {
 	"Confirmed": EventStatus.CONFIRMED,
 	"Held": EventStatus.CONFIRMED,
 	"Missed": EventStatus.CONFIRMED,
+	"Cancelled": EventStatus.CANCELLED,
 }
 
 

@@ -22,7 +22,8 @@ from collective_cover.kernel.availability import load_unavailability
 from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
 from collective_cover.kernel.messaging import deliver, enqueue, users_of
 
-# Statuses whose meetings take the people's time. A missed meeting did not happen: its time is free.
+# Statuses whose meetings take the people's time. A missed or cancelled meeting did not happen: its
+# time is free.
 PLANNED = ("Proposed", "Confirmed", "Held")
 
 

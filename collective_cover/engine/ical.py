@@ -29,6 +29,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 class EventStatus(str, Enum):
 	TENTATIVE = "TENTATIVE"
 	CONFIRMED = "CONFIRMED"
+	# Kept in the feed, so a calendar that already shows the event learns it is off (RFC 5545 3.8.1.11).
+	CANCELLED = "CANCELLED"
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,8 @@ class FeedTestCase(FrappeTestCase):
 		soon = (now_datetime() + timedelta(days=20)).replace(hour=13, minute=0, second=0, microsecond=0)
 		cls.proposed = add_meeting(pairing.name, "Proposed", soon, "Main Clinic")
 		cls.confirmed = add_meeting(pairing.name, "Confirmed", soon + timedelta(days=120), "North Clinic")
+		# Called off after it reached the phone: the feed keeps it, marked cancelled, so the phone drops it.
+		cls.cancelled = add_meeting(pairing.name, "Cancelled", soon + timedelta(days=60), "Main Clinic")
 		frappe.get_doc(
 			{"doctype": "Coaching Note", "meeting": cls.confirmed, "pairing": pairing.name, "note": cls.note}
 		).insert(ignore_permissions=True)
@@ -230,6 +232,7 @@ class FeedTestCase(FrappeTestCase):
 			},
 			uid("Coaching Meeting", cls.proposed): cls.meeting(cls.proposed, coach_name, "TENTATIVE"),
 			uid("Coaching Meeting", cls.confirmed): cls.meeting(cls.confirmed, coach_name, "CONFIRMED"),
+			uid("Coaching Meeting", cls.cancelled): cls.meeting(cls.cancelled, coach_name, "CANCELLED"),
 		}
 
 	@classmethod

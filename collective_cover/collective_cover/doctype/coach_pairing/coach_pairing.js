@@ -1,4 +1,4 @@
-const MEETING_COLOURS = { Proposed: "orange", Confirmed: "blue", Held: "green", Missed: "red" };
+const MEETING_COLOURS = { Proposed: "orange", Confirmed: "blue", Held: "green", Missed: "red", Cancelled: "gray" };
 
 frappe.ui.form.on("Coach Pairing", {
 	refresh(frm) {

@@ -22,6 +22,17 @@ class DoubleBookingError(frappe.ValidationError):
 	pass
 
 
+def lock_people(clinicians: list[str]) -> None:
+	"""Two meetings of one person saved at once (the coach's two residents rescheduling onto the same
+	free hour) must not both pass the check: each save holds the people's Clinician rows until it
+	commits. One locking read takes them in primary-key order, so two saves never wait on each other
+	in a circle."""
+	clinician = frappe.qb.DocType("Clinician")
+	frappe.qb.from_(clinician).select(clinician.name).where(clinician.name.isin(clinicians)).orderby(
+		clinician.name
+	).for_update().run()
+
+
 class CoachingMeeting(Document):
 	def validate(self):
 		if not (self.pairing and self.starts_at and self.ends_at):
@@ -63,6 +74,7 @@ class CoachingMeeting(Document):
 		)
 		starts, ends = get_datetime(self.starts_at), get_datetime(self.ends_at)
 		people = [pair.resident, pair.coach]
+		lock_people(people)
 		clash = double_booking(
 			aware(starts), aware(ends), people, meeting_bookings(people, starts, ends, leave_out=self.name)
 		)

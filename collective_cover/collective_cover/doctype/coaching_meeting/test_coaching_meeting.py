@@ -25,6 +25,7 @@ from collective_cover.tests.factories import (
 	user_of,
 )
 from collective_cover.tests.live_site import api_token
+from collective_cover.tests.parallel import at_once
 
 
 class TestCoachingMeeting(CoachingTestCase):
@@ -142,7 +143,13 @@ class TestDoubleBooking(CoachingTestCase):
 		self.assertEqual(frappe.db.count("Coaching Meeting", {"pairing": self.ada_pairing}), 2)
 
 	def test_a_missed_meeting_frees_its_time_until_it_is_planned_again(self):
-		self.ada_meeting.status = "Missed"
+		self.assert_frees_its_time_until_planned_again("Missed")
+
+	def test_a_cancelled_meeting_frees_its_time_until_it_is_planned_again(self):
+		self.assert_frees_its_time_until_planned_again("Cancelled")
+
+	def assert_frees_its_time_until_planned_again(self, status):
+		self.ada_meeting.status = status
 		self.ada_meeting.save()
 		self.move(self.cleo_meeting, (13, 0), (13, 45))
 		self.ada_meeting.reload()
@@ -164,8 +171,8 @@ class TestDoubleBooking(CoachingTestCase):
 		self.assertEqual(frappe.db.get_value("Coaching Meeting", self.cleo_meeting.name, "mode"), "Video")
 
 
-class TestDoubleBookingOverHttp(CommittedRecordsTestCase):
-	"""A coach reschedules through the REST API of a live server onto their other resident's meeting."""
+class TwoResidentsOfOneCoach(CommittedRecordsTestCase):
+	"""A live server, and a coach with two residents who each have their year's first meeting."""
 
 	serve = True
 
@@ -200,8 +207,16 @@ class TestDoubleBookingOverHttp(CommittedRecordsTestCase):
 			for pairing in cls.pairings
 		)
 		cls.coach_token = api_token(user_of(cls.coach))
+		cls.resident_tokens = [
+			api_token(user_of(frappe.db.get_value("Coach Pairing", pairing, "resident")))
+			for pairing in cls.pairings
+		]
 		cls.stranger_token = api_token(make_user(f"slot-stranger-{cls.tag}@cc-test.example"))
 		frappe.db.commit()
+
+
+class TestDoubleBookingOverHttp(TwoResidentsOfOneCoach):
+	"""A coach reschedules through the REST API of a live server onto their other resident's meeting."""
 
 	def overlapping(self) -> dict:
 		"""The second resident's meeting moved to start halfway through the first one's."""
@@ -246,3 +261,31 @@ class TestDoubleBookingOverHttp(CommittedRecordsTestCase):
 				self.assertNotIn("already has a coaching meeting", response.text)
 				self.assertNotIn("Slot Coach", response.text)
 		self.assert_unchanged()
+
+
+class TestTwoReschedulesAtOnce(TwoResidentsOfOneCoach):
+	"""Both residents move their meeting onto the same free hour of their coach at the same moment."""
+
+	def test_one_gets_the_hour_and_the_other_is_told_it_is_taken(self):
+		start = get_datetime(self.first.starts_at) + timedelta(days=7)
+		hour = {"starts_at": str(start), "ends_at": str(start + timedelta(minutes=45))}
+		meetings = (self.first.name, self.second.name)
+		responses = at_once(
+			*(
+				lambda token=token, meeting=meeting: self.site.put(
+					f"/api/resource/Coaching Meeting/{meeting}", token, json=hour
+				)
+				for token, meeting in zip(self.resident_tokens, meetings, strict=True)
+			)
+		)
+		self.assertEqual(
+			sorted(r.status_code for r in responses), [200, 417], [r.text[:300] for r in responses]
+		)
+		refused = next(r for r in responses if r.status_code == 417)
+		self.assertEqual(refused.json()["exc_type"], "DoubleBookingError")
+		self.assertIn(f"Slot Coach {self.tag} already has a coaching meeting then", refused.text)
+		frappe.db.rollback()  # a fresh snapshot of what the server committed
+		moved = frappe.get_all(
+			"Coaching Meeting", filters={"name": ("in", meetings), "starts_at": str(start)}, pluck="name"
+		)
+		self.assertEqual(len(moved), 1)
