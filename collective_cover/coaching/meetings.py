@@ -19,6 +19,7 @@ from collective_cover.engine.meetings import (
 	propose_for_pairings,
 )
 from collective_cover.kernel.availability import load_unavailability
+from collective_cover.kernel.committed import committed_rows
 from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
 from collective_cover.kernel.messaging import deliver, enqueue, users_of
 
@@ -32,11 +33,18 @@ def meeting_minutes() -> int:
 
 
 def meeting_bookings(
-	clinicians: list[str], since: datetime, until: datetime | None = None, leave_out: str | None = None
+	clinicians: list[str],
+	since: datetime,
+	until: datetime | None = None,
+	leave_out: str | None = None,
+	committed: bool = False,
 ) -> list[Booking]:
 	"""The planned meetings of `clinicians` in any of their pairings, as resident or coach, that end after
 	`since` (and start before `until`; both naive, as stored), each as time taken from each of them in
-	the list, in one query. `leave_out` names a meeting not to count (the one being saved)."""
+	the list, in one query. `leave_out` names a meeting not to count (the one being saved). With
+	`committed`, also what other transactions committed after this one's snapshot (for a save that
+	holds its people's rows): a meeting committed elsewhere counts as committed, the others as this
+	transaction sees them."""
 	meeting, pairing = frappe.qb.DocType("Coaching Meeting"), frappe.qb.DocType("Coach Pairing")
 	condition = (
 		meeting.status.isin(PLANNED)
@@ -47,16 +55,28 @@ def meeting_bookings(
 		condition &= meeting.starts_at < until
 	if leave_out:
 		condition &= meeting.name != leave_out
-	rows = (
+	query = (
 		frappe.qb.from_(meeting)
 		.join(pairing)
 		.on(meeting.pairing == pairing.name)
-		.select(pairing.resident, pairing.coach, meeting.starts_at, meeting.ends_at)
+		.select(meeting.name, pairing.resident, pairing.coach, meeting.starts_at, meeting.ends_at)
 		.where(condition)
-	).run(as_dict=True)
+	)
+	rows = {row.name: row for row in query.run(as_dict=True)}
+	if committed:
+		# A meeting committed elsewhere is taken as committed (moved, cancelled or new); one only this
+		# transaction knows of (just inserted here) as this transaction has it.
+		committed_now, stored = committed_rows(
+			query, frappe.qb.from_(meeting).select(meeting.name).where(meeting.name.isin(list(rows) or [""]))
+		)
+		stored = {row.name for row in stored}
+		rows = {
+			**{name: row for name, row in rows.items() if name not in stored},
+			**{row.name: row for row in committed_now},
+		}
 	return [
 		Booking(person, aware(row.starts_at), aware(row.ends_at))
-		for row in rows
+		for row in rows.values()
 		for person in (row.resident, row.coach)
 		if person in clinicians
 	]

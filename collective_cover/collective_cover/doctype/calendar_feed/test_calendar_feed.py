@@ -412,7 +412,7 @@ class TestCalendarFeedRecords(FeedTestCase):
 		frappe.get_doc("Cover Request", self.request).cancel()
 		events = events_of(calendar_of(user_of(self.coverer)))
 		self.assertFalse({uid("Clinician Shift", s) for s in self.shifts} & set(events))
-		self.assertEqual(len(events), 4)  # the two rota days and the two meetings
+		self.assertEqual(len(events), 5)  # the two rota days and the three meetings (one cancelled)
 
 	def test_times_over_a_clock_change_are_the_instants_the_site_zone_gives(self):
 		# The first Sunday of November next year, when New York's clocks go back an hour at 02:00.

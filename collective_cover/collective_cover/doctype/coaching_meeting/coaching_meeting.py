@@ -25,8 +25,9 @@ class DoubleBookingError(frappe.ValidationError):
 def lock_people(clinicians: list[str]) -> None:
 	"""Two meetings of one person saved at once (the coach's two residents rescheduling onto the same
 	free hour) must not both pass the check: each save holds the people's Clinician rows until it
-	commits. One locking read takes them in primary-key order, so two saves never wait on each other
-	in a circle."""
+	commits, and then reads the meetings committed meanwhile (`meeting_bookings(committed=True)`).
+	One locking read takes the rows in primary-key order, so two saves never wait on each other in a
+	circle."""
 	clinician = frappe.qb.DocType("Clinician")
 	frappe.qb.from_(clinician).select(clinician.name).where(clinician.name.isin(clinicians)).orderby(
 		clinician.name
@@ -76,7 +77,10 @@ class CoachingMeeting(Document):
 		people = [pair.resident, pair.coach]
 		lock_people(people)
 		clash = double_booking(
-			aware(starts), aware(ends), people, meeting_bookings(people, starts, ends, leave_out=self.name)
+			aware(starts),
+			aware(ends),
+			people,
+			meeting_bookings(people, starts, ends, leave_out=self.name, committed=True),
 		)
 		if clash:
 			frappe.throw(
