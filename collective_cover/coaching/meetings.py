@@ -42,9 +42,9 @@ def meeting_bookings(
 	"""The planned meetings of `clinicians` in any of their pairings, as resident or coach, that end after
 	`since` (and start before `until`; both naive, as stored), each as time taken from each of them in
 	the list, in one query. `leave_out` names a meeting not to count (the one being saved). With
-	`committed`, also what other transactions committed after this one's snapshot (for a save that
-	holds its people's rows): a meeting committed elsewhere counts as committed, the others as this
-	transaction sees them."""
+	`committed` (for a save that holds its people's rows), two more queries on a connection of their
+	own add what other transactions committed after this one's snapshot: a meeting committed
+	elsewhere counts as committed, one only this transaction knows of as this transaction has it."""
 	meeting, pairing = frappe.qb.DocType("Coaching Meeting"), frappe.qb.DocType("Coach Pairing")
 	condition = (
 		meeting.status.isin(PLANNED)
