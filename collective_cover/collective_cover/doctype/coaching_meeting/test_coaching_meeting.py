@@ -289,3 +289,44 @@ class TestTwoReschedulesAtOnce(TwoResidentsOfOneCoach):
 			"Coaching Meeting", filters={"name": ("in", meetings), "starts_at": str(start)}, pluck="name"
 		)
 		self.assertEqual(len(moved), 1)
+
+
+class TestCancellingOverHttp(TwoResidentsOfOneCoach):
+	"""Only the pairing's own people cancel a meeting, and a cancelled meeting's time is free again."""
+
+	def status_of(self, meeting: str) -> str:
+		frappe.db.rollback()  # a fresh snapshot of what the server committed
+		return frappe.db.get_value("Coaching Meeting", meeting, "status")
+
+	def test_the_resident_cancels_their_own_and_the_coach_can_book_that_time(self):
+		cancel = {"status": "Cancelled"}
+		others = {
+			"a guest": None,
+			"a stranger": self.stranger_token,
+			"the coach's other resident": self.resident_tokens[1],
+		}
+		for who, token in others.items():
+			with self.subTest(who=who):
+				response = self.site.put(
+					f"/api/resource/Coaching Meeting/{self.first.name}", token, json=cancel
+				)
+				self.assertIn(response.status_code, (403, 404), response.text[:500])
+				self.assertNotIn("Slot Resident 0", response.text)
+				self.assertEqual(self.status_of(self.first.name), "Proposed")
+
+		response = self.site.put(
+			f"/api/resource/Coaching Meeting/{self.first.name}", self.resident_tokens[0], json=cancel
+		)
+		self.assertEqual(response.status_code, 200, response.text[:500])
+		self.assertEqual(self.status_of(self.first.name), "Cancelled")
+
+		freed = {"starts_at": str(self.first.starts_at), "ends_at": str(self.first.ends_at)}
+		response = self.site.put(
+			f"/api/resource/Coaching Meeting/{self.second.name}", self.coach_token, json=freed
+		)
+		self.assertEqual(response.status_code, 200, response.text[:500])
+		frappe.db.rollback()
+		self.assertEqual(
+			frappe.db.get_value("Coaching Meeting", self.second.name, ["starts_at", "ends_at"]),
+			(self.first.starts_at, self.first.ends_at),
+		)
