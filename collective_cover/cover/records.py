@@ -87,7 +87,7 @@ def engine_pool(pool_doc) -> Pool:
 		),
 		standby_credit=pool_doc.standby_credit or 0.0,
 		overflow_pool=pool_doc.overflow_pool or None,
-		time_zone=get_system_timezone(),
+		time_zone=pool_doc.get("time_zone") or get_system_timezone(),
 	)
 
 
