@@ -179,14 +179,14 @@ class TestPoolTimeZone(FrappeTestCase):
 	def pool(self, name, **fields):
 		return make_pool(name, [self.ada, self.bea], weekend_multiplier=2, **fields)
 
-	def friday_evening_request(self, pool):
+	def friday_evening_request(self, pool, requester):
 		"""A day duty from 20:00 site time on a Friday a week or two ahead."""
 		day = getdate() + timedelta(days=7 + (4 - getdate().weekday()) % 7)
 		start = datetime.combine(day, time(20))
 		doc = frappe.get_doc(
 			{
 				"doctype": "Cover Request",
-				"requester": self.ada,
+				"requester": requester,
 				"pool": pool,
 				"duties": [
 					{
@@ -207,9 +207,9 @@ class TestPoolTimeZone(FrappeTestCase):
 	def test_a_pool_in_another_zone_counts_calendar_days_in_its_own(self):
 		site_zone = ZoneInfo(get_system_timezone())
 		self.assertLessEqual(abs(datetime.now(site_zone).utcoffset()), timedelta(hours=10))
-		site_request, friday = self.friday_evening_request(self.pool("Zone Site Pool"))
+		site_request, friday = self.friday_evening_request(self.pool("Zone Site Pool"), self.ada)
 		ahead_request, _friday = self.friday_evening_request(
-			self.pool("Zone Ahead Pool", time_zone=self.AHEAD)
+			self.pool("Zone Ahead Pool", time_zone=self.AHEAD), self.bea
 		)
 		saturday = friday + timedelta(days=1)
 		# Friday 20:00 on site is Saturday in Kiritimati: the weekend multiplier doubles the day there.
