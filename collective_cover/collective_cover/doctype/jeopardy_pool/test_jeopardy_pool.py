@@ -13,8 +13,11 @@ from collective_cover.collective_cover.doctype.jeopardy_pool.jeopardy_pool impor
 	PoolTimeZoneError,
 	UnitWeightError,
 )
+from collective_cover.patches import set_pool_time_zones
 from collective_cover.tests.factories import QueryCounter, make_clinician, make_pool, make_program
 
+# UTC+14 all year: 20:00 in any site zone from UTC−10 to UTC+10 is already the next day there.
+AHEAD = "Pacific/Kiritimati"
 # Unlike the settings' own defaults (3, 15, 30, 120), so a pool that took those would show.
 SITE_LADDER = {
 	"offer_top_n": 5,
@@ -156,28 +159,10 @@ class TestJeopardyPool(FrappeTestCase):
 		pool.save()
 		self.assertGreater(str(pool.policy_changed_on), "2020-01-01 00:00:00")
 
+	# Time zones (DOMAIN.md: a pool counts calendar days in its own, by default the site's).
 
-class TestPoolTimeZone(FrappeTestCase):
-	"""A pool counts calendar days in its own time zone (DOMAIN.md), by default the site's."""
-
-	# UTC+14 all year: 20:00 in any site zone from UTC−10 to UTC+10 is already the next day there.
-	AHEAD = "Pacific/Kiritimati"
-
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_program()
-		cls.ada = make_clinician("Zone Ada")
-		cls.bea = make_clinician("Zone Bea")
-
-	def setUp(self):
-		frappe.db.savepoint("pool_time_zone_test")
-
-	def tearDown(self):
-		frappe.db.rollback(save_point="pool_time_zone_test")
-
-	def pool(self, name, **fields):
-		return make_pool(name, [self.ada, self.bea], weekend_multiplier=2, **fields)
+	def weekend_pool(self, name, **fields):
+		return self.new_pool(name, weekend_multiplier=2, **fields).insert().name
 
 	def friday_evening_request(self, pool, requester):
 		"""A day duty from 20:00 site time on a Friday a week or two ahead."""
@@ -201,15 +186,15 @@ class TestPoolTimeZone(FrappeTestCase):
 		return doc, day
 
 	def test_a_pool_without_a_time_zone_takes_the_sites(self):
-		pool = frappe.get_doc("Jeopardy Pool", self.pool("Zone Site Pool"))
+		pool = frappe.get_doc("Jeopardy Pool", self.weekend_pool("Zone Site Pool"))
 		self.assertEqual(pool.time_zone, get_system_timezone())
 
 	def test_a_pool_in_another_zone_counts_calendar_days_in_its_own(self):
 		site_zone = ZoneInfo(get_system_timezone())
 		self.assertLessEqual(abs(datetime.now(site_zone).utcoffset()), timedelta(hours=10))
-		site_request, friday = self.friday_evening_request(self.pool("Zone Site Pool"), self.ada)
+		site_request, friday = self.friday_evening_request(self.weekend_pool("Zone Site Pool"), self.ada)
 		ahead_request, _friday = self.friday_evening_request(
-			self.pool("Zone Ahead Pool", time_zone=self.AHEAD), self.bea
+			self.weekend_pool("Zone Ahead Pool", time_zone=AHEAD), self.bea
 		)
 		saturday = friday + timedelta(days=1)
 		# Friday 20:00 on site is Saturday in Kiritimati: the weekend multiplier doubles the day there.
@@ -219,5 +204,13 @@ class TestPoolTimeZone(FrappeTestCase):
 
 	def test_a_time_zone_must_be_a_real_one(self):
 		with self.assertRaisesRegex(PoolTimeZoneError, r"Mars/Olympus_Mons.* is not a time zone"):
-			self.pool("Zone Bad Pool", time_zone="Mars/Olympus_Mons")
+			self.weekend_pool("Zone Bad Pool", time_zone="Mars/Olympus_Mons")
 		self.assertFalse(frappe.db.exists("Jeopardy Pool", "Zone Bad Pool"))
+
+	def test_the_patch_gives_pools_made_before_the_field_the_sites_zone(self):
+		older = self.weekend_pool("Zone Older Pool")
+		ahead = self.weekend_pool("Zone Ahead Pool", time_zone=AHEAD)
+		frappe.db.set_value("Jeopardy Pool", older, "time_zone", None, update_modified=False)
+		set_pool_time_zones.execute()
+		self.assertEqual(frappe.db.get_value("Jeopardy Pool", older, "time_zone"), get_system_timezone())
+		self.assertEqual(frappe.db.get_value("Jeopardy Pool", ahead, "time_zone"), AHEAD)
