@@ -22,7 +22,7 @@ from pypika.terms import Criterion, Term
 
 from collective_cover.engine.blocks import Block, block_of
 from collective_cover.engine.model import EntryKind, LedgerEntry, MemberBurden
-from collective_cover.engine.policies import standby_credits
+from collective_cover.engine.policies import TRAILING_ACTIVATIONS, standby_credits
 from collective_cover.kernel.dates import aware, naive
 
 LEDGER = "Cover Ledger Entry"
@@ -229,7 +229,7 @@ def load_burden(
 			mine,
 			covered=units(cover),
 			standby=units(in_window & counts_as(EntryKind.STANDBY)),
-			activations_28d=activations(cover & (led.posting_datetime >= now - timedelta(days=28))),
+			activations_28d=activations(cover & (led.posting_datetime >= now - TRAILING_ACTIVATIONS)),
 			activations_in_block=activations(in_block),
 			units_in_block=units(in_block),
 			activations_in_window=activations(cover),

@@ -175,8 +175,6 @@ def _problem(pool, members, start, end, unavailability, carried, expected, ancho
 	if end < start:
 		raise ValueError(f"plan ends ({end}) before it starts ({start})")
 	caps = pool.caps
-	if caps.block_days < 1:
-		raise ValueError(f"block_days must be at least 1, got {caps.block_days}")
 	cap = caps.max_rota_days_per_block
 	if cap is not None and cap < 0:
 		raise ValueError(f"max_rota_days_per_block must not be negative, got {cap}")

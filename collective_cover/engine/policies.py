@@ -15,6 +15,9 @@ from datetime import datetime, timedelta
 
 from .model import EntryKind, LedgerEntry, MemberBurden, Policy
 
+# The ranking's first tie-break counts activations over this trailing span (DOMAIN.md, "Fairness").
+TRAILING_ACTIVATIONS = timedelta(days=28)
+
 
 def cover_entries(
 	policy: Policy,
@@ -115,7 +118,7 @@ def aggregate_ledger(
 	because a debt outlives the window it was made in.
 	"""
 	totals: dict[str, _Totals] = defaultdict(_Totals)
-	trailing_start = now - timedelta(days=28)
+	trailing_start = now - TRAILING_ACTIVATIONS
 	for e in entries:
 		t = totals[e.member]
 		kind = e.reversed_kind if e.kind is EntryKind.REVERSAL else e.kind
