@@ -263,6 +263,22 @@ def test_block_anchor_moves_the_block_boundaries():
 	assert_plan_is_valid(pool, people("a", "b"), d(0), d(6), plan, {}, anchor=d(-3))
 
 
+def test_block_caps_start_again_on_1_july():
+	# Four-week blocks from 1 July 2026: 2–29 June 2027, then 30 June alone (the academic year ends),
+	# then 1–28 July. With one rota day each per block, two members fill 2 + 1 + 2 of these six days.
+	pool = make_pool("a", "b", cap=1, block_days=28)
+	first, last = date(2027, 6, 28), date(2027, 7, 3)
+	for method in ("milp", "greedy"):
+		plan = plan_rota(
+			pool, people("a", "b"), first, last, expected_units_per_day=1, block_anchor=START, method=method
+		)
+		assert [day.member is not None for day in plan.days] == [True, True, True, True, True, False]
+		assert plan.days[-1].explanation == (
+			"Nobody rostered: all 2 available members already have 1 rota day in the block 2027-07-01 to "
+			"2027-07-28 (the pool's block cap)."
+		)
+
+
 def test_cap_reason_only_when_the_cap_binds():
 	# Two days each, under a cap of three: nobody reaches it, so it is never given as a reason.
 	pool = make_pool("a", "b", "c", cap=3, block_days=7)

@@ -4,7 +4,12 @@ import pytest
 from factories import at
 
 from collective_cover.engine.model import EntryKind, LedgerEntry, MemberBurden, Policy
-from collective_cover.engine.policies import aggregate_ledger, cover_entries, reversal_entries
+from collective_cover.engine.policies import (
+	aggregate_ledger,
+	cover_entries,
+	reversal_entries,
+	standby_credits,
+)
 
 AT = at("2026-09-10", 6)
 
@@ -78,3 +83,22 @@ def test_cancellation_reverses_every_row_and_aggregates_back_to_nothing():
 	)
 	assert (agg["coverer"].covered_units, agg["coverer"].activations_in_window) == (0.0, 0)
 	assert agg["caller"].owed_to_pool == 0.0
+
+
+def test_each_first_back_up_earns_their_pools_standby_credit_once():
+	day = at("2026-09-10", 0)
+	rostered = [("Wards", "ann"), ("Nights", "ann"), ("Wards", "ann"), ("Clinic", "bob"), ("Wards", "cy")]
+	earned = standby_credits(rostered, {"Wards": 0.1, "Nights": 0.25, "Clinic": 0.0}, set(), day)
+	# Ann is first back-up in two pools and earns in each; listed twice for Wards, she earns once there.
+	# The clinic pool gives no standby credit, so Bob earns nothing.
+	assert [(pool, e.member, e.kind, e.units, e.at) for pool, e in earned] == [
+		("Wards", "ann", EntryKind.STANDBY, 0.1, day),
+		("Nights", "ann", EntryKind.STANDBY, 0.25, day),
+		("Wards", "cy", EntryKind.STANDBY, 0.1, day),
+	]
+
+
+def test_members_already_credited_for_the_day_earn_nothing_more():
+	day = at("2026-09-10", 0)
+	earned = standby_credits([("Wards", "ann"), ("Wards", "cy")], {"Wards": 0.1}, {("Wards", "ann")}, day)
+	assert [(pool, e.member) for pool, e in earned] == [("Wards", "cy")]

@@ -6,9 +6,7 @@ from __future__ import annotations
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
-from collective_cover.cover import lifecycle
-from collective_cover.engine.model import EntryKind, LedgerEntry
-from collective_cover.kernel.dates import aware
+from collective_cover.cover import ledger, lifecycle
 
 
 def escalate_due_requests() -> None:
@@ -51,30 +49,5 @@ def complete_finished_covers() -> None:
 
 
 def credit_standby(on=None) -> None:
-	"""Daily: yesterday's first back-ups earn the pool's standby credit, once. The ledger's unique key
-	on (pool, clinician, standby_day) is what makes it once: a second worker's insert is refused."""
-	day = getdate(on) if on else add_days(getdate(), -1)
-	rota = frappe.get_all(
-		"Jeopardy Rota",
-		filters={"rota_date": day, "clinician": ("is", "set")},
-		fields=["pool", "clinician"],
-	)
-	credited = {
-		(r.pool, r.clinician)
-		for r in frappe.get_all(
-			"Cover Ledger Entry", filters={"standby_day": day}, fields=["pool", "clinician"]
-		)
-	}
-	for row in rota:
-		if (row.pool, row.clinician) in credited:
-			continue
-		pool_doc = frappe.get_cached_doc("Jeopardy Pool", row.pool)
-		if not pool_doc.standby_credit:
-			continue
-		entry = LedgerEntry(row.clinician, EntryKind.STANDBY, pool_doc.standby_credit, aware(day))
-		try:
-			lifecycle.insert_ledger_entry(entry, pool_doc)
-		except frappe.UniqueValidationError:
-			continue  # another worker credited this member after `credited` was read
-		if not frappe.flags.in_test:
-			frappe.db.commit()  # each credit on its own, like the other jobs: no long-held locks
+	"""Daily: yesterday's first back-ups earn the pool's standby credit, once (cover/ledger.py)."""
+	ledger.credit_standby(getdate(on) if on else add_days(getdate(), -1))

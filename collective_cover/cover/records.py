@@ -11,10 +11,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import frappe
-from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Count, Max, Sum
+from frappe.query_builder.functions import Count
 from frappe.utils import get_system_timezone, getdate, now_datetime
 
+from collective_cover.cover.ledger import load_burden
 from collective_cover.engine.fairness import exposure
 from collective_cover.engine.model import (
 	Candidate,
@@ -22,7 +22,6 @@ from collective_cover.engine.model import (
 	CoverRequest,
 	Duty,
 	DutyKind,
-	EntryKind,
 	Interval,
 	Ladder,
 	Member,
@@ -88,7 +87,7 @@ def engine_pool(pool_doc) -> Pool:
 		),
 		standby_credit=pool_doc.standby_credit or 0.0,
 		overflow_pool=pool_doc.overflow_pool or None,
-		time_zone=get_system_timezone(),
+		time_zone=pool_doc.get("time_zone") or get_system_timezone(),
 	)
 
 
@@ -113,85 +112,6 @@ def engine_request(doc) -> CoverRequest:
 		duties=tuple(engine_duty(row) for row in doc.duties),
 		submitted_at=aware(doc.get("submitted_at") or doc.modified or now_datetime()),
 	)
-
-
-def block_start(window_start: date, block_days: int, on: date) -> date:
-	return window_start + timedelta(days=((on - window_start).days // block_days) * block_days)
-
-
-def load_burden(pool: str, members: list[str], now: datetime, window_start: date, block_days: int):
-	"""Per-member aggregates of the pool's ledger in two GROUP BY queries (the engine's
-	`policies.aggregate_ledger` is the reference for what they compute)."""
-	if not members:
-		return {}
-	led = frappe.qb.DocType("Cover Ledger Entry")
-	kind = Coalesce(led.reversed_type, led.entry_type)
-	start = datetime.combine(window_start, datetime.min.time())
-	block = datetime.combine(block_start(window_start, block_days, now.date()), datetime.min.time())
-	trailing = now - timedelta(days=28)
-	in_window = (led.posting_datetime >= start) & (led.posting_datetime <= now)
-	cover = in_window & (kind == EntryKind.COVER.value)
-	sign = Case().when(led.units < 0, -1).else_(1)
-
-	def total(condition, value=led.units):
-		return Sum(Case().when(condition, value).else_(0))
-
-	rows = (
-		frappe.qb.from_(led)
-		.select(
-			led.clinician,
-			total(cover).as_("covered"),
-			total(in_window & (kind == EntryKind.STANDBY.value)).as_("standby"),
-			total(cover & (led.posting_datetime >= trailing), sign).as_("activations_28d"),
-			Max(Case().when(cover & (led.units > 0), led.posting_datetime)).as_("last_activation"),
-			total(cover & (led.posting_datetime >= block), sign).as_("activations_in_block"),
-			total(cover & (led.posting_datetime >= block)).as_("units_in_block"),
-			total(cover, sign).as_("activations_in_window"),
-			total((kind == EntryKind.PAYBACK_OBLIGATION.value) & led.counterparty.isnull()).as_(
-				"obligations"
-			),
-			total((kind == EntryKind.SETTLEMENT.value) & led.counterparty.isnull()).as_("settlements"),
-		)
-		.where((led.pool == pool) & led.clinician.isin(members))
-		.groupby(led.clinician)
-	).run(as_dict=True)
-
-	debts = defaultdict(dict)
-	debt_rows = (
-		frappe.qb.from_(led)
-		.select(
-			led.clinician,
-			led.counterparty,
-			Sum(
-				Case()
-				.when(kind == EntryKind.PAYBACK_OBLIGATION.value, led.units)
-				.when(kind == EntryKind.SETTLEMENT.value, -led.units)
-				.else_(0)
-			).as_("owed"),
-		)
-		.where((led.pool == pool) & led.clinician.isin(members) & led.counterparty.isnotnull())
-		.groupby(led.clinician, led.counterparty)
-	).run(as_dict=True)
-	for row in debt_rows:
-		if row.owed and row.owed > 1e-9:
-			debts[row.clinician][row.counterparty] = float(row.owed)
-
-	return {
-		row.clinician: MemberBurden(
-			member=row.clinician,
-			covered_units=float(row.covered or 0),
-			standby_units=float(row.standby or 0),
-			activations_28d=int(row.activations_28d or 0),
-			last_activation=aware(row.last_activation) if row.last_activation else None,
-			activations_in_block=int(row.activations_in_block or 0),
-			units_in_block=float(row.units_in_block or 0),
-			activations_in_window=int(row.activations_in_window or 0),
-			units_in_window=float(row.covered or 0),
-			owed_to_pool=max(float((row.obligations or 0) - (row.settlements or 0)), 0.0),
-			owed_to=tuple(sorted(debts.get(row.clinician, {}).items())),
-		)
-		for row in rows
-	}
 
 
 def load_clinic_half_days_lost(members: list[str], window_start: datetime) -> dict[str, int]:

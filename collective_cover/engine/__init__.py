@@ -6,7 +6,8 @@ One module per decision:
 - fairness     — exposure, fair share, deviation, Gini, coefficient of variation
 - work_hours   — ACGME work-hour rules with the figures behind each finding
 - eligibility  — who may cover a request, each exclusion with a reason code and a sentence
-- policies     — reciprocity policies: ledger rows a cover writes; per-member aggregates
+- policies     — reciprocity policies: ledger rows a cover writes; who earns standby; per-member aggregates
+- blocks       — the block calendar the caps count in, cut at the end of the academic year
 - ranking      — ordered eligible members and excluded members, with reasons; continuity hold
 - ladder       — the escalation ladder: what to do for a request now
 - planner      — the fair jeopardy rota (first back-up per day), exact MILP with a greedy fallback

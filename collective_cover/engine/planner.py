@@ -9,7 +9,8 @@ where nᵢ is i's rota days, D the days that get someone, eᵢ i's exposure insi
 days i is active in the pool and available) and E = Σ eᵢ (DOMAIN.md, "Fairness"). Days are local days of
 the pool's time zone. A member may be rostered on a day only when active in the pool, not away for the
 whole local day (by one record or several together: unavailability is the union of the records), and
-under the pool's `max_rota_days_per_block` (blocks of `block_days` counted from `block_anchor`).
+under the pool's `max_rota_days_per_block` (the block calendar of engine/blocks.py, from the fairness
+window that starts on `block_anchor`'s month and day).
 
 Priorities, in order:
 1. cover as many days as the caps allow (D is the maximum, found by a max-flow before planning);
@@ -50,6 +51,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
+from .blocks import Block, block_of
 from .fairness import days, unavailable_dates
 from .model import Interval, Member, Pool, Unavailability
 
@@ -95,9 +97,7 @@ class _Problem:
 	dates: tuple[date, ...]
 	status: tuple[tuple[str | None, ...], ...]  # per day, per member: None if available, else the reason
 	avail: tuple[tuple[int, ...], ...]  # per day: indices of available members
-	block: tuple[int, ...]  # per day: block number counted from the anchor
-	anchor: date
-	block_days: int
+	block: tuple[Block, ...]  # per day: the block it falls in
 	cap: int | None
 	carried: tuple[float, ...]
 	w: float
@@ -107,10 +107,6 @@ class _Problem:
 
 	def deviation(self, k: int, count: int) -> float:
 		return self.carried[k] + self.w * count - self.share[k]
-
-	def block_span(self, b: int) -> tuple[date, date]:
-		first = self.anchor + timedelta(days=b * self.block_days)
-		return first, first + timedelta(days=self.block_days - 1)
 
 
 def expected_units_per_day(covered_units: float, window_start: date, today: date) -> float:
@@ -179,8 +175,6 @@ def _problem(pool, members, start, end, unavailability, carried, expected, ancho
 	if end < start:
 		raise ValueError(f"plan ends ({end}) before it starts ({start})")
 	caps = pool.caps
-	if caps.block_days < 1:
-		raise ValueError(f"block_days must be at least 1, got {caps.block_days}")
 	cap = caps.max_rota_days_per_block
 	if cap is not None and cap < 0:
 		raise ValueError(f"max_rota_days_per_block must not be negative, got {cap}")
@@ -213,7 +207,7 @@ def _problem(pool, members, start, end, unavailability, carried, expected, ancho
 				exposure[k] += ms.fte if ms.fte is not None else by_id[i].fte
 		status.append(tuple(row))
 		avail.append(tuple(av))
-	block = tuple((day - anchor).days // caps.block_days for day in dates)
+	block = tuple(block_of(day, anchor, caps.block_days) for day in dates)
 	coverable = _max_coverage(avail, block, cap)
 	total = sum(exposure)
 	share = tuple(w * coverable * e / total if total > 0 else 0.0 for e in exposure)
@@ -223,8 +217,6 @@ def _problem(pool, members, start, end, unavailability, carried, expected, ancho
 		status=tuple(status),
 		avail=tuple(avail),
 		block=block,
-		anchor=anchor,
-		block_days=caps.block_days,
 		cap=cap,
 		carried=tuple(float(carried.get(i, 0.0)) for i in ids),
 		w=w,
@@ -589,10 +581,11 @@ def _open_day(p: _Problem, d: int, capped) -> RotaDay:
 		out = sum(1 for r in p.status[d] if r == NOT_IN_POOL)
 		text = f"Nobody rostered: no pool member is active and available ({away} unavailable, {out} not in pool)."
 	elif len(capped) == len(p.avail[d]):
-		first, last = p.block_span(p.block[d])
+		block = p.block[d]
 		text = (
 			f"Nobody rostered: all {len(capped)} available member{'s' * (len(capped) != 1)} already have "
-			f"{p.cap} rota day{'s' * (p.cap != 1)} in the block {first.isoformat()} to {last.isoformat()} "
+			f"{p.cap} rota day{'s' * (p.cap != 1)} in the block {block.first.isoformat()} to "
+			f"{block.last.isoformat()} "
 			"(the pool's block cap)."
 		)
 	else:

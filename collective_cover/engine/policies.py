@@ -9,11 +9,14 @@ A pool's policy applies from the day it changes: rows already written are never 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .model import EntryKind, LedgerEntry, MemberBurden, Policy
+
+# The ranking's first tie-break counts activations over this trailing span (DOMAIN.md, "Fairness").
+TRAILING_ACTIVATIONS = timedelta(days=28)
 
 
 def cover_entries(
@@ -46,6 +49,28 @@ def cover_entries(
 				)
 			)
 	return entries
+
+
+def standby_credits(
+	rostered: Iterable[tuple[str, str]],
+	credit: Mapping[str, float],
+	credited: Collection[tuple[str, str]],
+	day_start: datetime,
+) -> list[tuple[str, LedgerEntry]]:
+	"""Who earns standby for a rota day (DOMAIN.md, "Standby credit"), as (pool, row) pairs.
+
+	`rostered` holds the day's (pool, member) first back-ups, `credit` each pool's standby credit and
+	`credited` the (pool, member) pairs already credited for the day. A member earns their pool's credit
+	once per pool and day, whether or not they were activated; a pool without a credit gives none.
+	"""
+	earned = []
+	seen = set(credited)
+	for pool, member in rostered:
+		if (pool, member) in seen or not credit.get(pool):
+			continue
+		seen.add((pool, member))
+		earned.append((pool, LedgerEntry(member, EntryKind.STANDBY, credit[pool], day_start)))
+	return earned
 
 
 def reversal_entries(entries: Iterable[LedgerEntry], at: datetime) -> list[LedgerEntry]:
@@ -93,7 +118,7 @@ def aggregate_ledger(
 	because a debt outlives the window it was made in.
 	"""
 	totals: dict[str, _Totals] = defaultdict(_Totals)
-	trailing_start = now - timedelta(days=28)
+	trailing_start = now - TRAILING_ACTIVATIONS
 	for e in entries:
 		t = totals[e.member]
 		kind = e.reversed_kind if e.kind is EntryKind.REVERSAL else e.kind

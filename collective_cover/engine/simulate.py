@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .blocks import block_of
 from .eligibility import check_eligibility
 from .fairness import academic_window, days, exposure, pool_fairness
 from .ladder import LadderState, Stage, Step, next_step
@@ -391,10 +392,7 @@ def _breaks_work_hours(duty: Duty, schedule: list[Duty], sessions: list[Interval
 
 
 def _block_start(now: datetime) -> datetime:
-	window_start = ACADEMIC_YEAR[0]
-	return at_local(
-		window_start + timedelta(days=(now.date() - window_start).days // BLOCK_DAYS * BLOCK_DAYS), 0
-	)
+	return at_local(block_of(now.date(), ACADEMIC_YEAR[0], BLOCK_DAYS).first, 0)
 
 
 def simulate_policy(programme: Programme, strategy: Strategy) -> tuple[PolicyOutcome, float]:

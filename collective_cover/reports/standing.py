@@ -13,12 +13,12 @@ from datetime import date
 import frappe
 from frappe.utils import getdate
 
+from collective_cover.cover.ledger import MemberTotals
 from collective_cover.cover.records import engine_pool, level_number
 from collective_cover.engine.fairness import PoolFairness, exposure, pool_fairness
 from collective_cover.engine.model import Member, Pool, Role, Unavailability
 from collective_cover.kernel.availability import load_unavailability
 from collective_cover.kernel.dates import site_tz
-from collective_cover.reports.ledger import MemberTotals
 from collective_cover.reports.scope import day_after, day_start
 
 

@@ -1,5 +1,5 @@
-"""The workspace's two charts: cover units per member this academic year (coordinators and directors
-only) and requests per week by how they ended."""
+"""The workspace's two charts: burden (cover units and standby credit) per member this academic year
+(coordinators and directors only) and requests per week by how they ended."""
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -45,17 +45,21 @@ class TestDashboardChartSources(FrappeTestCase):
 		row.flags.written_by_app = True
 		row.insert(ignore_permissions=True)
 
-	def test_burden_counts_covers_net_of_reversals_largest_first(self):
+	def test_burden_counts_covers_net_of_reversals_and_standby_largest_first(self):
 		self.ledger(self.bo, "Cover", 1.0)
 		self.ledger(self.bo, "Reversal", -1.0, reversed_type="Cover")
 		self.ledger(self.bo, "Cover", 1.5)
+		self.ledger(self.bo, "Standby credit", 0.1)
 		self.ledger(self.ana, "Cover", 2.0)
 		self.ledger(self.ana, "Standby credit", 0.1)
+		# Only ever first back-up, never activated: standby is burden too.
+		cy = make_clinician("Chart Cy", program=CHART_PROGRAM)
+		self.ledger(cy, "Standby credit", 0.1)
 
 		chart = burden_distribution.get(filters={"program": CHART_PROGRAM})
 
-		self.assertEqual(chart["labels"], ["Chart Ana", "Chart Bo"])
-		self.assertEqual(chart["datasets"][0]["values"], [2.0, 1.5])
+		self.assertEqual(chart["labels"], ["Chart Ana", "Chart Bo", "Chart Cy"])
+		self.assertEqual(chart["datasets"], [{"name": "Burden (units)", "values": [2.1, 1.6, 0.1]}])
 
 	def test_requests_this_week_by_outcome(self):
 		outcomes = (

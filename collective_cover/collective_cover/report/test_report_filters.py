@@ -10,6 +10,8 @@ import subprocess
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from collective_cover.boot import boot_session
+
 TODAY = "2026-12-02"
 ROLES = ["", "Resident", "Fellow", "Faculty", "APP", "Nurse"]
 PROGRAM = ["program", "Residency Program", "Link", "Residency Program", 0, None]
@@ -18,11 +20,12 @@ FROM_DATE = ["from_date", "From Date", "Date", None, 0, None]
 TO_DATE = ["to_date", "To Date", "Date", None, 0, TODAY]
 ROLE = ["role", "Role", "Select", ROLES, 0, None]
 
-# Desk's globals as far as the scripts touch them; `__` translates, the report's programme filter is "P".
+# Desk's globals as far as the scripts touch them; `__` translates, the report's programme filter is "P",
+# `frappe.boot` is what boot.py sends with the session.
 RUN_SCRIPTS = """
 const vm = require("vm");
 const fs = require("fs");
-const { today, files } = JSON.parse(process.argv[1]);
+const { today, boot, files } = JSON.parse(process.argv[1]);
 const sandbox = {
 	__: (text) => text,
 	frappe: {
@@ -30,6 +33,7 @@ const sandbox = {
 			name.split(".").reduce((parent, key) => (parent[key] = parent[key] || {}), sandbox);
 		},
 		datetime: { get_today: () => today },
+		boot,
 		query_reports: {},
 		query_report: { get_filter_value: (fieldname) => (fieldname === "program" ? "P" : "") },
 	},
@@ -77,8 +81,17 @@ class TestReportFilters(FrappeTestCase):
 		node = shutil.which("node")
 		if not node:
 			raise AssertionError("node is needed to build and run Desk's scripts")
+		boot = frappe._dict()
+		boot_session(boot)
+		# No default pool: which pool a report opens on is test_jeopardy_burden's subject.
+		boot.collective_cover["default_pool"] = None
 		result = subprocess.run(
-			[node, "-e", RUN_SCRIPTS, json.dumps({"today": TODAY, "files": [built_bundle(), *scripts()]})],
+			[
+				node,
+				"-e",
+				RUN_SCRIPTS,
+				json.dumps({"today": TODAY, "boot": boot, "files": [built_bundle(), *scripts()]}),
+			],
 			capture_output=True,
 			text=True,
 			check=False,

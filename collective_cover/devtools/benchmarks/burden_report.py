@@ -20,7 +20,7 @@ import frappe
 from frappe.utils import getdate, now_datetime
 
 from collective_cover.collective_cover.report.jeopardy_burden.jeopardy_burden import execute
-from collective_cover.cover.records import load_burden
+from collective_cover.cover.ledger import load_burden
 from collective_cover.engine.model import EntryKind
 from collective_cover.kernel.dates import fairness_window
 from collective_cover.reports.scope import day_after, day_start

@@ -4,8 +4,6 @@
 
 frappe.provide("collective_cover.report_filters");
 
-const CLINICIAN_ROLES = ["Resident", "Fellow", "Faculty", "APP", "Nurse"];
-
 Object.assign(collective_cover.report_filters, {
 	program(overrides = {}) {
 		return {
@@ -63,7 +61,8 @@ Object.assign(collective_cover.report_filters, {
 			fieldname: "role",
 			label: __("Role"),
 			fieldtype: "Select",
-			options: ["", ...CLINICIAN_ROLES],
+			// The engine's roles, sent with the session (boot.py).
+			options: ["", ...frappe.boot.collective_cover.clinician_roles],
 			...overrides,
 		};
 	},

@@ -1,46 +1,35 @@
-"""Cover units each member has covered this academic year, largest first. It names people, so only
-coordinators, directors and system managers may read it (members get the anonymised pool view)."""
+"""Each member's burden this academic year (units covered net of reversals, plus standby credit:
+DOMAIN.md, "Fairness"), largest first. It names people, so only coordinators, directors and system
+managers may read it (members get the anonymised pool view)."""
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Sum
 
 from collective_cover.collective_cover.dashboard_chart_source import readable_programs
-from collective_cover.engine.model import EntryKind
+from collective_cover.cover.ledger import member_totals
 from collective_cover.kernel.dates import fairness_window
-from collective_cover.reports.ledger import entry_kind
-from collective_cover.reports.scope import day_after, day_start
 
 
 @frappe.whitelist()
 def get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
 	programs = readable_programs(filters)
 	filters = frappe.parse_json(filters or "{}")
-	window_start, window_end = fairness_window()
-
-	led = frappe.qb.DocType("Cover Ledger Entry")
-	clinician = frappe.qb.DocType("Clinician")
-	units = Sum(led.units)
-	query = (
-		frappe.qb.from_(led)
-		.join(clinician)
-		.on(clinician.name == led.clinician)
-		.select(clinician.full_name, units.as_("units"))
-		.where(
-			led.program.isin(programs)
-			& (entry_kind(led) == EntryKind.COVER.value)
-			& (led.posting_datetime >= day_start(window_start))
-			& (led.posting_datetime < day_after(window_end))
+	totals = member_totals(*fairness_window(), pool=filters.get("pool"), programs=programs)
+	names = dict(
+		frappe.get_all(
+			"Clinician",
+			filters={"name": ("in", list(totals) or [""])},
+			fields=["name", "full_name"],
+			as_list=True,
 		)
-		.groupby(led.clinician, clinician.full_name)
-		.having(units != 0)
-		.orderby(units, order=frappe.qb.desc)
-		.orderby(clinician.full_name)
 	)
-	if filters.get("pool"):
-		query = query.where(led.pool == filters.get("pool"))
-	rows = query.run(as_dict=True)
+	burdens = sorted(
+		((names[member], t.burden) for member, t in totals.items() if round(t.burden, 6)),
+		key=lambda name_burden: (-name_burden[1], name_burden[0]),
+	)
 	return {
-		"labels": [row.full_name for row in rows],
-		"datasets": [{"name": _("Units covered"), "values": [round(float(row.units), 2) for row in rows]}],
+		"labels": [name for name, _burden in burdens],
+		"datasets": [
+			{"name": _("Burden (units)"), "values": [round(burden, 2) for _name, burden in burdens]}
+		],
 	}

@@ -1,11 +1,13 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from collective_cover.boot import boot_session
 from collective_cover.collective_cover.doctype.clinician.clinician import (
 	ClinicTemplateError,
 	InvalidFTEError,
 	TrainingLevelError,
 )
+from collective_cover.engine.model import TRAINEE_ROLES, Role
 from collective_cover.tests.factories import make_program
 
 
@@ -58,3 +60,22 @@ class TestClinician(FrappeTestCase):
 			clinic_templates=[{**row, "cycle_weeks": 5, "cycle_week": 5, "cycle_anchor": "2026-07-06"}]
 		).insert()
 		self.assertEqual(len(ok.clinic_templates), 1)
+
+	def test_the_form_takes_its_roles_from_the_engine_through_the_boot(self):
+		boot = frappe._dict()
+		boot_session(boot)
+		self.assertEqual(boot.collective_cover["clinician_roles"], [role.value for role in Role])
+		self.assertEqual(boot.collective_cover["trainee_roles"], list(TRAINEE_ROLES))
+		self.assertEqual(boot.collective_cover["trainee_roles"], ["Resident", "Fellow"])
+		meta = frappe.get_meta("Clinician")
+		self.assertEqual(meta.get_field("role").options.split("\n"), boot.collective_cover["clinician_roles"])
+		# The training fields show, and the level is required, for the trainees the boot names.
+		trainees = "eval:frappe.boot.collective_cover.trainee_roles.includes(doc.role)"
+		self.assertEqual(
+			[
+				(df.fieldname, df.depends_on, df.mandatory_depends_on)
+				for df in meta.fields
+				if df.fieldname in ("training_level", "expected_graduation")
+			],
+			[("training_level", trainees, trainees), ("expected_graduation", trainees, None)],
+		)

@@ -1,17 +1,17 @@
-"""The ledger is aggregated in SQL for the ranking and the reports, and by the engine in the simulator and
-its tests: the same rows must give the same figures, for every entry kind and every policy."""
+"""The ledger is aggregated in SQL for the ranking, the reports and the chart (cover/ledger.py, one builder),
+and by the engine in the simulator and its tests: the same rows must give the same figures, for every entry
+kind and every policy."""
 
 from datetime import datetime, timedelta
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from collective_cover.cover.lifecycle import insert_ledger_entry
-from collective_cover.cover.records import block_start, load_burden
+from collective_cover.cover.ledger import block_totals, load_burden, member_totals, write_entry
+from collective_cover.engine.blocks import block_of
 from collective_cover.engine.model import EntryKind, LedgerEntry, MemberBurden, Policy
 from collective_cover.engine.policies import aggregate_ledger, cover_entries, reversal_entries
 from collective_cover.kernel.dates import aware, fairness_window, naive
-from collective_cover.reports.ledger import member_totals
 from collective_cover.tests.factories import make_clinician, make_pool, make_program
 
 
@@ -26,8 +26,8 @@ class TestLedgerConsistency(FrappeTestCase):
 			datetime.combine(window_start + timedelta(days=70), datetime.min.time()) + timedelta(hours=9)
 		)
 		self.window_start = aware(datetime.combine(window_start, datetime.min.time()))
-		block = block_start(window_start, self.pool_doc.block_days or 28, self.now.date())
-		self.block_start = aware(datetime.combine(block, datetime.min.time()))
+		self.block = block_of(self.now.date(), window_start, self.pool_doc.block_days or 28)
+		self.block_start = aware(datetime.combine(self.block.first, datetime.min.time()))
 
 	def tearDown(self):
 		frappe.db.rollback(save_point="ledger_consistency")
@@ -35,7 +35,7 @@ class TestLedgerConsistency(FrappeTestCase):
 	def write(self, entries, reverses=None):
 		written = []
 		for entry in entries:
-			name = insert_ledger_entry(entry, self.pool_doc, reverses=reverses)
+			name = write_entry(entry, self.pool_doc, reverses=reverses)
 			written.append(LedgerEntry(**{**entry.__dict__, "id": name}))
 		return written
 
@@ -95,10 +95,16 @@ class TestLedgerConsistency(FrappeTestCase):
 		engine = aggregate_ledger(
 			rows, now=self.now, window_start=self.window_start, block_start=self.block_start
 		)
-		totals = member_totals(self.pool_doc.name, self.window_start.date(), self.now.date())
+		totals = member_totals(self.window_start.date(), self.now.date(), pool=self.pool_doc.name)
+		in_block = block_totals(self.pool_doc.name, [self.block])[0]
 		for person in self.people:
 			with self.subTest(person=person):
 				self.assertAlmostEqual(totals[person].covered, engine[person].covered_units, places=6)
 				self.assertAlmostEqual(totals[person].standby, engine[person].standby_units, places=6)
 				self.assertAlmostEqual(totals[person].burden, engine[person].burden, places=6)
 				self.assertEqual(totals[person].activations, engine[person].activations_in_window)
+				block = in_block.get(person)
+				self.assertAlmostEqual(
+					block.covered if block else 0.0, engine[person].units_in_block, places=6
+				)
+				self.assertEqual(block.activations if block else 0, engine[person].activations_in_block)

@@ -1,4 +1,13 @@
 frappe.ui.form.on("Jeopardy Pool", {
+	onload(frm) {
+		// The IANA names Frappe offers for a user's time zone (pytz's list), fetched once per session.
+		if (frappe.all_timezones) return frm.fields_dict.time_zone.set_data(frappe.all_timezones);
+		frappe.call("frappe.core.doctype.user.user.get_timezones").then((r) => {
+			frappe.all_timezones = r.message.timezones;
+			frm.fields_dict.time_zone.set_data(frappe.all_timezones);
+		});
+	},
+
 	refresh(frm) {
 		if (frm.is_new()) return;
 		// Planning rewrites the pool's rota: only those who may edit the pool (coordinators, directors).

@@ -1,7 +1,9 @@
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, now_datetime
+from frappe.utils import get_system_timezone, getdate, now_datetime
 
 LADDER_FIELDS = ("offer_top_n", "offer_all_after_minutes", "assign_after_minutes", "near_start_minutes")
 
@@ -22,9 +24,14 @@ class UnitWeightError(frappe.ValidationError):
 	pass
 
 
+class PoolTimeZoneError(frappe.ValidationError):
+	pass
+
+
 class JeopardyPool(Document):
 	def before_validate(self):
 		self.set_missing_ladder_offsets()
+		self.set_time_zone()
 		self.stamp_policy_change()
 
 	def validate(self):
@@ -32,6 +39,7 @@ class JeopardyPool(Document):
 		self.validate_unit_weights()
 		self.validate_overflow_pool()
 		self.validate_ladder()
+		self.validate_time_zone()
 
 	def set_missing_ladder_offsets(self):
 		"""A blank ladder field takes its value from Collective Cover Settings; 0 is a value, not a blank.
@@ -40,6 +48,22 @@ class JeopardyPool(Document):
 		for field in LADDER_FIELDS:
 			if self.get(field) is None:
 				self.set(field, settings.get(field))
+
+	def set_time_zone(self):
+		"""DOMAIN.md: each pool has a time zone, by default the site's."""
+		self.time_zone = (self.time_zone or "").strip() or get_system_timezone()
+
+	def validate_time_zone(self):
+		try:
+			ZoneInfo(self.time_zone)
+		except (ZoneInfoNotFoundError, ValueError):
+			frappe.throw(
+				_("{0} is not a time zone; choose one from the list, such as {1}.").format(
+					frappe.bold(self.time_zone), get_system_timezone()
+				),
+				PoolTimeZoneError,
+				title=_("Time zone"),
+			)
 
 	def stamp_policy_change(self):
 		before = self.get_doc_before_save()

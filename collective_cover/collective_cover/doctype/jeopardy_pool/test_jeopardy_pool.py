@@ -1,16 +1,23 @@
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import frappe
 from frappe.tests.utils import FrappeTestCase, change_settings
-from frappe.utils import add_days, getdate
+from frappe.utils import add_days, format_date, get_system_timezone, getdate
 
 from collective_cover.collective_cover.doctype.jeopardy_pool.jeopardy_pool import (
 	LADDER_FIELDS,
 	LadderError,
 	OverflowPoolError,
 	PoolMembershipError,
+	PoolTimeZoneError,
 	UnitWeightError,
 )
+from collective_cover.patches import set_pool_time_zones
 from collective_cover.tests.factories import QueryCounter, make_clinician, make_pool, make_program
 
+# UTC+14 all year: 20:00 in any site zone from UTC−10 to UTC+10 is already the next day there.
+AHEAD = "Pacific/Kiritimati"
 # Unlike the settings' own defaults (3, 15, 30, 120), so a pool that took those would show.
 SITE_LADDER = {
 	"offer_top_n": 5,
@@ -151,3 +158,59 @@ class TestJeopardyPool(FrappeTestCase):
 		pool.reciprocity_policy = "Individual payback"
 		pool.save()
 		self.assertGreater(str(pool.policy_changed_on), "2020-01-01 00:00:00")
+
+	# Time zones (DOMAIN.md: a pool counts calendar days in its own, by default the site's).
+
+	def weekend_pool(self, name, **fields):
+		return self.new_pool(name, weekend_multiplier=2, **fields).insert().name
+
+	def friday_evening_request(self, pool, requester):
+		"""A day duty from 20:00 site time on a Friday a week or two ahead."""
+		day = getdate() + timedelta(days=7 + (4 - getdate().weekday()) % 7)
+		start = datetime.combine(day, time(20))
+		doc = frappe.get_doc(
+			{
+				"doctype": "Cover Request",
+				"requester": requester,
+				"pool": pool,
+				"duties": [
+					{
+						"start": start,
+						"end": start + timedelta(hours=8),
+						"duty_kind": "Day",
+						"service": "Wards A",
+					}
+				],
+			}
+		).insert(ignore_permissions=True)
+		return doc, day
+
+	def test_a_pool_without_a_time_zone_takes_the_sites(self):
+		pool = frappe.get_doc("Jeopardy Pool", self.weekend_pool("Zone Site Pool"))
+		self.assertEqual(pool.time_zone, get_system_timezone())
+
+	def test_a_pool_in_another_zone_counts_calendar_days_in_its_own(self):
+		site_zone = ZoneInfo(get_system_timezone())
+		self.assertLessEqual(abs(datetime.now(site_zone).utcoffset()), timedelta(hours=10))
+		site_request, friday = self.friday_evening_request(self.weekend_pool("Zone Site Pool"), self.ada)
+		ahead_request, _friday = self.friday_evening_request(
+			self.weekend_pool("Zone Ahead Pool", time_zone=AHEAD), self.bea
+		)
+		saturday = friday + timedelta(days=1)
+		# Friday 20:00 on site is Saturday in Kiritimati: the weekend multiplier doubles the day there.
+		self.assertEqual((site_request.total_units, ahead_request.total_units), (1.0, 2.0))
+		self.assertIn(format_date(friday, "EEE d MMM"), site_request.title)
+		self.assertIn(format_date(saturday, "EEE d MMM"), ahead_request.title)
+
+	def test_a_time_zone_must_be_a_real_one(self):
+		with self.assertRaisesRegex(PoolTimeZoneError, r"Mars/Olympus_Mons.* is not a time zone"):
+			self.weekend_pool("Zone Bad Pool", time_zone="Mars/Olympus_Mons")
+		self.assertFalse(frappe.db.exists("Jeopardy Pool", "Zone Bad Pool"))
+
+	def test_the_patch_gives_pools_made_before_the_field_the_sites_zone(self):
+		older = self.weekend_pool("Zone Older Pool")
+		ahead = self.weekend_pool("Zone Ahead Pool", time_zone=AHEAD)
+		frappe.db.set_value("Jeopardy Pool", older, "time_zone", None, update_modified=False)
+		set_pool_time_zones.execute()
+		self.assertEqual(frappe.db.get_value("Jeopardy Pool", older, "time_zone"), get_system_timezone())
+		self.assertEqual(frappe.db.get_value("Jeopardy Pool", ahead, "time_zone"), AHEAD)

@@ -11,9 +11,9 @@ import frappe
 from frappe import _
 
 from collective_cover.api.cover import member_pool
+from collective_cover.cover.ledger import member_totals
 from collective_cover.engine.fairness import PoolFairness
 from collective_cover.kernel.access import is_staff
-from collective_cover.reports.ledger import member_totals
 from collective_cover.reports.scope import report_window
 from collective_cover.reports.standing import MemberStanding, load_pool_people, pool_standing
 from collective_cover.reports.words import against_fair_share, at_most_shifts, in_words, shifts
@@ -48,7 +48,7 @@ def execute(filters=None):
 		)
 	window = report_window(filters)
 	standings, fairness = pool_standing(
-		load_pool_people(pool_doc, window), member_totals(pool_doc.name, *window), window
+		load_pool_people(pool_doc, window), member_totals(*window, pool=pool_doc.name), window
 	)
 	if is_staff():
 		rows = [s for s in standings if not filters.role or s.role == filters.role]

@@ -228,7 +228,7 @@ class TestJeopardyBurden(FrappeTestCase):
 		self.assertEqual(default_pool(), self.surgery_pool)
 		boot = frappe._dict()
 		boot_session(boot)
-		self.assertEqual(boot.collective_cover, {"default_pool": self.surgery_pool})
+		self.assertEqual(boot.collective_cover["default_pool"], self.surgery_pool)
 
 		# A clinician opens on their own pool: Ada is in both of hers; Burden Wards has five members.
 		frappe.set_user(user_of(self.ada))

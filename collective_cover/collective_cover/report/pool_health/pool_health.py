@@ -6,17 +6,18 @@ single member removed (engine/resilience.py defines it precisely).
 "Last complete block" in the summary is the latest block that ended before today.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from collective_cover.cover.records import block_start, engine_pool
+from collective_cover.cover.ledger import MemberTotals, block_cover_units, block_totals
+from collective_cover.cover.records import engine_pool
+from collective_cover.engine.blocks import Block, blocks_between
 from collective_cover.engine.fairness import pool_fairness
 from collective_cover.engine.resilience import at_block_cap, block_resilience
 from collective_cover.kernel.dates import fairness_window
-from collective_cover.reports.ledger import MemberTotals, block_cover_units, block_totals
 from collective_cover.reports.scope import readable_pools, report_window
 from collective_cover.reports.standing import load_pool_people
 from collective_cover.reports.words import counted, in_words
@@ -33,17 +34,9 @@ def execute(filters=None):
 	return get_columns(), data, message, get_chart(last_blocks), get_summary(last_blocks)
 
 
-def pool_blocks(start: date, end: date, block_days: int) -> list[tuple[date, date]]:
-	"""The blocks overlapping [start, end] that have begun: each fairness window is cut into blocks of
-	`block_days` from its start, the last one ending with the window, as the caps count them."""
-	blocks, day = [], start
-	while day <= min(end, getdate()):
-		window_start, window_end = fairness_window(day)
-		first = block_start(window_start, block_days, day)
-		last = min(first + timedelta(days=block_days - 1), window_end)
-		blocks.append((first, last))
-		day = last + timedelta(days=1)
-	return blocks
+def pool_blocks(start: date, end: date, block_days: int) -> list[Block]:
+	"""The blocks overlapping [start, end] that have begun, as the caps count them (engine/blocks.py)."""
+	return blocks_between(start, min(end, getdate()), fairness_window(start)[0], block_days)
 
 
 def pool_rows(pool_doc, start: date, end: date) -> list[dict]:
@@ -51,10 +44,11 @@ def pool_rows(pool_doc, start: date, end: date) -> list[dict]:
 	blocks = pool_blocks(start, end, engine_pool(pool_doc).caps.block_days)
 	if not blocks:
 		return []
-	people = load_pool_people(pool_doc, (blocks[0][0], blocks[-1][1]))
+	people = load_pool_people(pool_doc, (blocks[0].first, blocks[-1].last))
 	totals, covers = block_totals(pool_doc.name, blocks), block_cover_units(pool_doc.name, blocks)
 	rows = []
-	for index, (first, last) in enumerate(blocks):
+	for index, block in enumerate(blocks):
+		first, last = block.first, block.last
 		exposures = people.exposures((first, last))
 		members = {m: totals.get(index, {}).get(m) or MemberTotals() for m in exposures}
 		available = sum(1 for e in exposures.values() if e > 0)

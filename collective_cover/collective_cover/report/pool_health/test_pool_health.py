@@ -5,7 +5,7 @@ from frappe.desk.query_report import run
 from frappe.tests.utils import FrappeTestCase
 
 from collective_cover.collective_cover.report.pool_health.pool_health import execute
-from collective_cover.cover.records import block_start
+from collective_cover.engine.blocks import block_of
 from collective_cover.engine.model import EntryKind
 from collective_cover.kernel.dates import fairness_window
 from collective_cover.tests.factories import (
@@ -52,10 +52,11 @@ class TestPoolHealth(FrappeTestCase):
 		super().setUpClass()
 		make_program()
 		window_start = fairness_window(TODAY - timedelta(days=21))[0]
-		cls.first = block_start(window_start, 7, TODAY - timedelta(days=21))
+		cls.first = block_of(TODAY - timedelta(days=21), window_start, 7).first
 		cls.second = cls.first + timedelta(days=7)
 		members = [make_clinician(f"Health {name}") for name in ("Ada", "Ben", "Cleo", "Dev")]
 		ada, ben, cleo, dev = members
+		cls.ada = ada
 		joined = cls.first - timedelta(days=30)
 		caps = {"block_days": 7, "max_activations_per_block": 2, "max_units_per_block": 3}
 		cls.pool = make_dated_pool("Health Wards", [(m, joined, None, None) for m in members], **caps)
@@ -122,6 +123,25 @@ class TestPoolHealth(FrappeTestCase):
 				"every cover within the caps.",
 				"Every pool had a member to spare.",
 				"Nobody reached a cap.",
+			],
+		)
+
+	def test_the_academic_year_ends_its_last_block_on_30_june(self):
+		# Weekly blocks from 1 July 2025: the 52nd ends on 29 June 2026, 30 June is a block of its own
+		# and 1 July starts the new year's first block. A cover on each side of midnight stays in its year.
+		post(self.pool, self.ada, EntryKind.COVER, 1.0, datetime(2026, 6, 30, 23, 0))
+		post(self.pool, self.ada, EntryKind.COVER, 2.0, datetime(2026, 7, 1, 0, 30))
+		with self.freeze_time(datetime(2026, 7, 10, 12)):
+			_columns, data, *_rest = execute(
+				{"pool": self.pool, "from_date": date(2026, 6, 20), "to_date": date(2026, 7, 5)}
+			)
+		self.assertEqual(
+			[(row["block_start"], row["block_end"], row["activations"], row["units"]) for row in data],
+			[
+				(date(2026, 6, 16), date(2026, 6, 22), 0, 0.0),
+				(date(2026, 6, 23), date(2026, 6, 29), 0, 0.0),
+				(date(2026, 6, 30), date(2026, 6, 30), 1, 1.0),
+				(date(2026, 7, 1), date(2026, 7, 7), 1, 2.0),
 			],
 		)
 
