@@ -16,6 +16,7 @@ import frappe
 import requests
 from frappe.utils import add_days, getdate, now_datetime
 
+from collective_cover.calendar_feed import tokens
 from collective_cover.cover import lifecycle
 from collective_cover.tests.factories import (
 	make_clinician,
@@ -384,6 +385,21 @@ def build_world(tag: str) -> frappe._dict:
 		)
 		for dt, parent in parents.items()
 	}
+	w.feed_user = user_of(w.member)
+	tokens.issue(w.feed_user)
+	check_in = frappe.get_doc(
+		{
+			"doctype": "Wellness Check-in",
+			"clinician": w.requester,
+			"program": w.prog_a,
+			"status": "Open",
+			"prompted_at": now_datetime(),
+			"call_outs": 3,
+			"window_days": 30,
+		}
+	)
+	check_in.flags.written_by_app = True
+	w.check_in = check_in.insert(ignore_permissions=True).name
 	w.full_names = {c: frappe.db.get_value("Clinician", c, "full_name") for c in (w.requester, w.coverer)}
 	frappe.db.commit()
 	return w
@@ -429,6 +445,8 @@ def remove_world(tag: str) -> None:
 	frappe.db.delete("Clinician Unavailability", {"clinician": ("in", clinicians or [""])})
 	pools = frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name")
 	frappe.db.delete("Jeopardy Rota", {"pool": ("in", pools or [""])})
+	users = frappe.get_all("Clinician", filters={"name": ("in", clinicians or [""])}, pluck="user")
+	frappe.db.delete("Calendar Feed", {"user": ("in", users or [""])})
 	remove_committed_records(tag)
 	for user in frappe.get_all(
 		"User", filters={"name": ("like", f"hostile-coord%{tag}@cc-test.example")}, pluck="name"

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
 
-from collective_cover.collective_cover.dashboard_chart_source import readable_programs
+from collective_cover.collective_cover.dashboard_chart_source import chart_scope
 from collective_cover.engine.model import EntryKind
 from collective_cover.kernel.dates import fairness_window
 from collective_cover.reports.ledger import entry_kind
@@ -14,8 +14,7 @@ from collective_cover.reports.scope import day_after, day_start
 
 @frappe.whitelist()
 def get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
-	programs = readable_programs(filters)
-	filters = frappe.parse_json(filters or "{}")
+	programs, filters = chart_scope(filters)
 	window_start, window_end = fairness_window()
 
 	led = frappe.qb.DocType("Cover Ledger Entry")
