@@ -5,11 +5,10 @@ import frappe
 
 
 def execute():
-	rota, pool = frappe.qb.DocType("Jeopardy Rota"), frappe.qb.DocType("Jeopardy Pool")
-	(
-		frappe.qb.update(rota)
-		.join(pool)
-		.on(pool.name == rota.pool)
-		.set(rota.program, pool.program)
-		.where(rota.program.isnull() | (rota.program == ""))
-	).run()
+	# One UPDATE … JOIN: frappe.qb writes the SET column unqualified, which both tables have.
+	frappe.db.sql(
+		"""update `tabJeopardy Rota` rota
+		join `tabJeopardy Pool` pool on pool.name = rota.pool
+		set rota.program = pool.program
+		where ifnull(rota.program, '') = ''"""
+	)
