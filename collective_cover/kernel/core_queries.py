@@ -74,7 +74,7 @@ def is_app_doctype(doctype) -> bool:
 
 
 @frappe.whitelist()
-def get_count(doctype, filters=None, debug=False, cache=False):
+def get_count(doctype: str, filters=None, debug=False, cache=False):
 	"""`frappe.client.get_count`, counting only what the caller may list for this module's doctypes."""
 	if not is_app_doctype(doctype):
 		return frappe.client.get_count(doctype, filters, debug, cache)
@@ -88,7 +88,7 @@ def get_count(doctype, filters=None, debug=False, cache=False):
 
 
 @frappe.whitelist()
-def get(doctype, name=None, filters=None, parent=None):
+def get(doctype: str, name: str | None = None, filters=None, parent: str | None = None):
 	"""`frappe.client.get`; for this module's doctypes a filter finds only records the caller may read,
 	so "not found" and "not allowed" cannot be told apart."""
 	if is_app_doctype(doctype) and not name and filters:

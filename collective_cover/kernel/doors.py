@@ -10,7 +10,8 @@ before Frappe parses it into documents or calls the method (a `before_request` h
   signature is the list: nothing here names a method.
 - `/api/resource/<app doctype>` inserts and updates: a list or dict for a field that holds one value,
   or anything but a list of rows for a table, is refused before Frappe builds a document from it
-  (Frappe's own constructor and link checks fail with a server error on those).
+  (Frappe's own constructor and link checks fail with a server error on those), and so is a value for
+  a read-only virtual field.
 - Rows of the app's child doctypes are edited through their parent only: a direct REST insert, update
   or delete of one would skip the parent's permission and validation.
 """
@@ -26,6 +27,7 @@ import typing
 import frappe
 from frappe import _
 from frappe.model import table_fields
+from frappe.model.base_document import get_controller
 
 from collective_cover.kernel.core_queries import check_query_request, is_app_doctype
 from collective_cover.kernel.validators import MAX_ARGUMENT_LENGTH, check_length
@@ -118,6 +120,10 @@ def check_payload(meta, payload: dict, row_label: str | None = None) -> None:
 				check_payload(child_meta, row, row_name)
 		elif df.fieldtype not in STRUCTURED_FIELDTYPES and isinstance(value, list | dict):
 			refuse(_("{0} must be a single value, not a list or a set of fields.").format(label))
+		elif df.is_virtual and df.read_only and value != "":
+			# Never stored and never sent by a REST read, so only a forger sends it (the override
+			# reason is a coordinator's assign's).
+			refuse(_("{0} is set by the app and cannot be sent.").format(label))
 
 
 def check_method_call(cmd: str, params) -> None:
@@ -144,7 +150,7 @@ def check_method_call(cmd: str, params) -> None:
 
 
 def check_controller_call(doctype: str, method, args) -> None:
-	function = getattr(frappe.get_controller(doctype), method, None) if isinstance(method, str) else None
+	function = getattr(get_controller(doctype), method, None) if isinstance(method, str) else None
 	if function is not None:
 		check_arguments(function, args)
 
@@ -162,7 +168,7 @@ def check_arguments(function, given) -> None:
 		if name == "self" or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
 			continue
 		value = given.get(name)
-		if parameter.default is parameter.empty and (value is None or value == ""):
+		if parameter.default is parameter.empty and value is None:
 			refuse(_("{0} is required.").format(frappe.bold(name)), title=_("Missing argument"))
 		if not takes_text(hints.get(name)):
 			continue
