@@ -1437,9 +1437,12 @@ def empty_list(w, response) -> str | None:
 
 def unchanged(w, what: str):
 	def check(w, response):
+		# Offers and ranking rows are records of their own, found by their request.
 		fresh = frappe.db.sql(
-			"select count(*) from `tabCover Request Offer` where parent = %s", w.covered_req
-		) + frappe.db.sql("select count(*) from `tabCover Request Ranking` where parent = %s", w.covered_req)
+			"select count(*) from `tabCover Request Offer` where cover_request = %s", w.covered_req
+		) + frappe.db.sql(
+			"select count(*) from `tabCover Request Ranking` where cover_request = %s", w.covered_req
+		)
 		return None if fresh == w.baseline_rows else f"{what} changed"
 
 	return check
