@@ -121,7 +121,7 @@ def search_link(
 		page_length,
 		searchfield,
 		reference_doctype,
-		ignore_user_permissions and not is_app_doctype(doctype),
+		False if is_app_doctype(doctype) else ignore_user_permissions,
 	)
 
 
@@ -151,7 +151,7 @@ def search_widget(
 		filter_fields,
 		as_dict,
 		reference_doctype,
-		ignore_user_permissions and not is_app_doctype(doctype),
+		False if is_app_doctype(doctype) else ignore_user_permissions,
 	)
 
 
