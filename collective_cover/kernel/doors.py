@@ -73,11 +73,19 @@ def check_resource_request(http_method: str, doctype: str, name: str | None, met
 	if http_method not in ("POST", "PUT", "DELETE"):
 		return
 	if meta.istable:
-		parents = sorted({df.parent for df in frappe.get_all("DocField", {"options": doctype}, ["parent"])})
-		raise ChildRowDoorError(
+		parents = frappe.get_all(
+			"DocField",
+			filters={"options": doctype, "fieldtype": ("in", table_fields)},
+			pluck="parent",
+			distinct=True,
+			order_by="parent",
+		)
+		frappe.throw(
 			_("{0} rows are edited through their {1}, not on their own.").format(
 				_(doctype), " / ".join(_(parent) for parent in parents) or _("parent")
-			)
+			),
+			ChildRowDoorError,
+			title=_("Edit through the parent"),
 		)
 	if http_method in ("POST", "PUT"):
 		check_payload(meta, request_data(params))
@@ -167,15 +175,22 @@ def check_arguments(function, given) -> None:
 	for name, parameter in inspect.signature(original).parameters.items():
 		if name == "self" or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
 			continue
-		value = given.get(name)
+		value, label = given.get(name), _(frappe.unscrub(name))
 		if parameter.default is parameter.empty and value is None:
-			refuse(_("{0} is required.").format(frappe.bold(name)), title=_("Missing argument"))
+			refuse(
+				_("{0} is required (the argument {1}).").format(label, frappe.bold(name)),
+				title=_("Missing argument"),
+			)
 		if not takes_text(hints.get(name)):
 			continue
 		if isinstance(value, list | dict):
-			refuse(_("{0} must be text, not a list or a set of fields.").format(frappe.bold(name)))
+			refuse(
+				_(
+					"{0} must be text. The argument {1} takes one value, not a list or a set of fields."
+				).format(label, frappe.bold(name))
+			)
 		if isinstance(value, str):
-			check_length(value, MAX_ARGUMENT_LENGTH, frappe.bold(name))
+			check_length(value, MAX_ARGUMENT_LENGTH, label)
 
 
 def takes_text(hint) -> bool:
