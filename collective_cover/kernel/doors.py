@@ -4,11 +4,11 @@ before Frappe parses it into documents or calls the method (a `before_request` h
 - Lists, counts and searches of this module's doctypes may name only stored fields
   (`core_queries.check_query_request`).
 - The app's whitelisted methods (module functions, controller methods called through
-  `run_doc_method` or `/api/resource/<doctype>/<name>/<method>`, and the core methods this app
-  overrides): a required argument that is missing, a list or dict where the signature says text, or a
+  `run_doc_method`, `/api/resource/<doctype>/<name>/<method>` or
+  `/api/v2/document/<doctype>/<name>/method/<method>`, and the core methods this app overrides): a required argument that is missing, a list or dict where the signature says text, or a
   text longer than the cap for method arguments is refused with a message naming the argument. The
   signature is the list: nothing here names a method.
-- `/api/resource/<app doctype>` inserts and updates: a list or dict for a field that holds one value,
+- `/api/resource/<app doctype>` and `/api/v2/document/<app doctype>` inserts and updates: a list or dict for a field that holds one value,
   or anything but a list of rows for a table, is refused before Frappe builds a document from it
   (Frappe's own constructor and link checks fail with a server error on those), and so is a value for
   a read-only virtual field.
@@ -37,6 +37,9 @@ METHOD_PATH = re.compile(r"^/api/(?:v2/)?method/(?P<method>[^/]+)/?$")
 RESOURCE_PATH = re.compile(
 	r"^/api/resource/(?P<doctype>[^/]+)(?:/(?P<name>[^/]+)(?:/(?P<method>[^/]+))?)?/?$"
 )
+DOCUMENT_PATH = re.compile(
+	r"^/api/v2/document/(?P<doctype>[^/]+)(?:/(?P<name>.+?)(?:/method/(?P<method>[^/]+))?)?/?$"
+)
 RUN_DOC_METHODS = ("run_doc_method", "frappe.handler.run_doc_method")
 # Fields whose one value Frappe keeps as JSON text, so a list or dict is what they hold.
 STRUCTURED_FIELDTYPES = ("JSON", "Geolocation")
@@ -57,7 +60,7 @@ def check_request() -> None:
 		return
 	check_query_request()
 	params = frappe.local.form_dict
-	if match := RESOURCE_PATH.match(request.path):
+	if match := RESOURCE_PATH.match(request.path) or DOCUMENT_PATH.match(request.path):
 		check_resource_request(request.method, match["doctype"], match["name"], match["method"], params)
 	elif match := METHOD_PATH.match(request.path):
 		check_method_call(match["method"], params)
@@ -70,7 +73,7 @@ def check_resource_request(http_method: str, doctype: str, name: str | None, met
 	if method or (http_method == "GET" and name and params.get("run_method")):
 		check_controller_call(doctype, method or params.get("run_method"), params)
 		return
-	if http_method not in ("POST", "PUT", "DELETE"):
+	if http_method not in ("POST", "PUT", "PATCH", "DELETE"):
 		return
 	if meta.istable:
 		parents = frappe.get_all(
@@ -87,7 +90,7 @@ def check_resource_request(http_method: str, doctype: str, name: str | None, met
 			ChildRowDoorError,
 			title=_("Edit through the parent"),
 		)
-	if http_method in ("POST", "PUT"):
+	if http_method != "DELETE":
 		check_payload(meta, request_data(params))
 
 

@@ -122,17 +122,21 @@ class StateGuard:
 
 
 def readable_message(response: requests.Response) -> str:
-	"""The human text of an error answer: what frappe.throw / msgprint put in `_server_messages`, a
-	plain-text `message`, or else the sentence after the class name in `exception` (Frappe's own
-	argument-type check raises without a message log, and the app cannot add one there). A traceback or
-	a bare exception class ("frappe.exceptions.PermissionError") is not a message."""
+	"""The human text of an error answer: what frappe.throw / msgprint put in `_server_messages` (or, in
+	the v2 API, in `errors`), a plain-text `message`, or else the sentence after the class name in
+	`exception` (Frappe's own argument-type check raises without a message log, and the app cannot add
+	one there). A traceback or a bare exception class ("frappe.exceptions.PermissionError") is not a
+	message."""
 	try:
 		body = response.json()
 	except ValueError:
 		return ""
-	if not isinstance(body, dict) or not (body.get("exc_type") or body.get("exception")):
+	if not isinstance(body, dict) or not (
+		body.get("exc_type") or body.get("exception") or body.get("errors")
+	):
 		return ""
-	texts = []
+	# The v2 API puts each error's message beside its type.
+	texts = [e.get("message") for e in body.get("errors") or [] if isinstance(e, dict)]
 	try:
 		for raw in json.loads(body.get("_server_messages") or "[]"):
 			message = json.loads(raw) if isinstance(raw, str) else raw
