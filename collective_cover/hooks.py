@@ -54,8 +54,12 @@ has_permission = {
 override_whitelisted_methods = {
 	"frappe.client.get_count": "collective_cover.kernel.core_queries.get_count",
 	"frappe.client.get": "collective_cover.kernel.core_queries.get",
+	"frappe.desk.search.search_link": "collective_cover.kernel.core_queries.search_link",
+	"frappe.desk.search.search_widget": "collective_cover.kernel.core_queries.search_widget",
+	"frappe.desk.listview.get_group_by_count": "collective_cover.kernel.core_queries.get_group_by_count",
 }
-before_request = ["collective_cover.kernel.core_queries.check_query_request"]
+# Every request to this app's methods and doctypes is checked at the door, before it runs.
+before_request = ["collective_cover.kernel.doors.check_request"]
 
 # The pool reports open on (their required Pool filter's default).
 boot_session = "collective_cover.boot.boot_session"
