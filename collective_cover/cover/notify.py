@@ -84,12 +84,17 @@ def owe(doc, event: str, occasion: str, recipient_type: str, recipients: list[st
 		ignore_duplicates=True,
 	)
 	enqueue(
-		send_owed, f"deliver:{doc.name}:{event}:{occasion}", request=doc.name, event=event, occasion=occasion
+		send_owed,
+		f"deliver:{doc.name}:{event}:{occasion}",
+		request=doc.name,
+		delivery_event=event,
+		occasion=occasion,
 	)
 
 
-def send_owed(request: str, event: str, occasion: str = "") -> None:
-	"""Send what `request` still owes for `event` and `occasion`, and mark it sent, in one transaction.
+def send_owed(request: str, delivery_event: str, occasion: str = "") -> None:
+	"""Send what `request` still owes for `delivery_event` and `occasion`, and mark it sent, in one
+	transaction (the argument is not called `event`: frappe.enqueue takes that name for itself).
 	Rows another deliverer holds are skipped, not waited for: that deliverer sends them."""
 	delivery = frappe.qb.DocType("Cover Delivery")
 	owed = (
@@ -97,7 +102,7 @@ def send_owed(request: str, event: str, occasion: str = "") -> None:
 		.select(delivery.name, delivery.recipient)
 		.where(
 			(delivery.cover_request == request)
-			& (delivery.event == event)
+			& (delivery.event == delivery_event)
 			& (delivery.occasion == occasion)
 			& (delivery.status == "Owed")
 		)
@@ -106,7 +111,7 @@ def send_owed(request: str, event: str, occasion: str = "") -> None:
 	if not owed:
 		return
 	doc = frappe.get_doc("Cover Request", request)
-	sent = SENDERS[event](doc, [row.recipient for row in owed])
+	sent = SENDERS[delivery_event](doc, [row.recipient for row in owed])
 	update = (
 		frappe.qb.update(delivery)
 		.set(delivery.status, "Delivered" if sent else "Withdrawn")
