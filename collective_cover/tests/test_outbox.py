@@ -183,12 +183,14 @@ class TestOutboxWithoutTheQueue(CommittedPoolTestCase):
 		)
 
 	def test_two_deliverers_at_once_send_each_offer_once(self):
-		request = self.file_over_http(hours_from_now=120)
-		offered = sorted(row.clinician for row in offers_of(request))
+		"""A morning's worth of lost jobs, so the two deliverers really meet on the same rows."""
+		requests_ = [self.file_over_http(hours_from_now=120 + 24 * i) for i in range(6)]
 
 		self.ladder_runs(minutes_later=2, workers=2)
 
-		offered_users = sorted(user_of(c) for c in offered)
-		self.assertEqual(notifications_of(request), {user: 1 for user in offered_users})
-		self.assertEqual(emailed_about(request), offered_users)
-		self.assertEqual({(r.status, r.attempts) for r in deliveries_of(request)}, {("Delivered", 1)})
+		for request in requests_:
+			offered_users = sorted(user_of(row.clinician) for row in offers_of(request))
+			self.assertEqual(len(offered_users), 3)
+			self.assertEqual(notifications_of(request), {user: 1 for user in offered_users})
+			self.assertEqual(emailed_about(request), offered_users)
+			self.assertEqual({(r.status, r.attempts) for r in deliveries_of(request)}, {("Delivered", 1)})
