@@ -1,11 +1,16 @@
 """A busy morning over HTTP: in three pools of twenty at once, members call out, others accept, a
-coordinator assigns, and Frappe's Assignment Rule assigns every new request, all released together
-against one gunicorn. Nobody gets a server error (a deadlock answers 500) and every request is written."""
+coordinator assigns, two ladder workers assign what is due, and Frappe's Assignment Rule assigns every
+new request, all released together against one gunicorn. Nobody gets a server error (a deadlock
+answers 500) and every request is written."""
 
 import calendar
+import threading
+from datetime import timedelta
 
 import frappe
+from frappe.utils import now_datetime
 
+from collective_cover.cover import jobs
 from collective_cover.tests.cases import CommittedRecordsTestCase
 from collective_cover.tests.factories import (
 	make_clinician,
@@ -18,12 +23,13 @@ from collective_cover.tests.factories import (
 	user_of,
 )
 from collective_cover.tests.live_site import api_token
-from collective_cover.tests.parallel import at_once
+from collective_cover.tests.parallel import at_once, in_two_workers
 
 POOLS = 3
 MEMBERS = 20
 PRE_FILED = 8  # per pool: the first eight members' requests, filed before the burst
 ACCEPTED = 4  # per pool: of those, accepted during the burst; the other four are assigned
+DUE = 2  # per pool: requests by programme members outside the pool, due for the ladder to assign
 API = "/api/method/collective_cover.api."
 
 
@@ -71,6 +77,25 @@ class TestParallelPools(CommittedRecordsTestCase):
 			]
 			for p in range(POOLS)
 		]
+		cls.due = [
+			[
+				make_request(
+					make_clinician(f"Morning {p} Due {i} {cls.tag}"),
+					cls.pools[p],
+					hours_from_now=hours_ahead(p, MEMBERS + i),
+				).name
+				for i in range(DUE)
+			]
+			for p in range(POOLS)
+		]
+		request = frappe.qb.DocType("Cover Request")
+		(
+			frappe.qb.update(request)
+			.set(request.submitted_at, now_datetime() - timedelta(minutes=31))
+			.set(request.next_escalation_at, now_datetime() - timedelta(minutes=1))
+			.set(request.ladder_stage, "Offered to all eligible")
+			.where(request.name.isin([name for pool in cls.due for name in pool]))
+		).run()
 		cls.tokens = {
 			user: api_token(user)
 			for user in [cls.coordinator, *(user_of(c) for pool in cls.members for c in pool)]
@@ -130,8 +155,13 @@ class TestParallelPools(CommittedRecordsTestCase):
 				expected.append(("covered", request, coverer))
 		self.assertEqual(len(calls), 60)
 
-		responses = at_once(*calls)
+		responses = []
+		burst = threading.Thread(target=lambda: responses.extend(at_once(*calls)))
+		burst.start()
+		ladder_failures = in_two_workers(jobs.escalate_due_requests)  # while the burst is being answered
+		burst.join()
 
+		self.assertEqual(ladder_failures, [])
 		answers = [getattr(r, "status_code", repr(r)) for r in responses]
 		self.assertEqual(
 			[
@@ -157,8 +187,14 @@ class TestParallelPools(CommittedRecordsTestCase):
 					frappe.db.get_value("Cover Request", who, ["status", "covered_by"]), ("Covered", coverer)
 				)
 				self.assertEqual(frappe.db.count("Cover Ledger Entry", {"cover_request": who}), 1)
+		for request in (name for pool in self.due for name in pool):
+			self.assertEqual(
+				frappe.db.get_value("Cover Request", request, ["status", "cover_method"]),
+				("Covered", "Assigned"),
+			)
+			self.assertEqual(frappe.db.count("Cover Ledger Entry", {"cover_request": request}), 1)
 		filed = frappe.get_all("Cover Request", filters={"pool": ("in", self.pools)}, pluck="name")
-		self.assertEqual(len(filed), POOLS * MEMBERS)
+		self.assertEqual(len(filed), POOLS * (MEMBERS + DUE))
 		assigned = frappe.get_all(
 			"ToDo",
 			filters={"reference_type": "Cover Request", "reference_name": ("in", filed), "status": "Open"},
