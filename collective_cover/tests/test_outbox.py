@@ -11,7 +11,16 @@ from frappe.utils.background_jobs import get_queue
 from collective_cover.cover import jobs, notify
 from collective_cover.kernel.app_records import WrittenByAppError
 from collective_cover.tests.cases import CommittedPoolTestCase, CoverRequestTestCase
-from collective_cover.tests.factories import make_request, offers_of, shift_at, user_of
+from collective_cover.tests.factories import (
+	PROGRAM,
+	make_program,
+	make_request,
+	make_user,
+	offers_of,
+	restrict_to_program,
+	shift_at,
+	user_of,
+)
 from collective_cover.tests.live_site import api_token
 from collective_cover.tests.parallel import in_two_workers
 
@@ -74,6 +83,24 @@ class TestOutbox(CoverRequestTestCase):
 
 		self.assertEqual(len(deliveries_of(doc.name)), 3)
 		self.assertEqual(notifications_of(doc.name), told)
+
+	def test_only_the_programmes_coordinators_read_deliveries(self):
+		doc = make_request(self.requester, self.pool)
+		coordinator = make_user("outbox-coord@cc-test.example", roles=("Cover Coordinator",))
+		restrict_to_program(coordinator, PROGRAM)
+		elsewhere = make_user("outbox-elsewhere@cc-test.example", roles=("Cover Coordinator",))
+		restrict_to_program(elsewhere, make_program("Outbox Elsewhere Residency"))
+		offered = sorted(row.clinician for row in offers_of(doc.name))
+
+		frappe.set_user(coordinator)
+		listed = frappe.get_list("Cover Delivery", filters={"cover_request": doc.name}, pluck="recipient")
+		self.assertEqual(sorted(listed), offered)
+		frappe.set_user(elsewhere)
+		self.assertEqual(frappe.get_list("Cover Delivery", filters={"cover_request": doc.name}), [])
+		for clinician in (self.requester, offered[0]):
+			frappe.set_user(user_of(clinician))
+			with self.assertRaises(frappe.PermissionError):
+				frappe.get_list("Cover Delivery", filters={"cover_request": doc.name})
 
 	def test_a_delivery_cannot_be_written_by_hand(self):
 		doc = make_request(self.requester, self.pool)
