@@ -69,8 +69,15 @@ doc_events = {
 	# Door checks on every record of this module, before any rule reads its values.
 	"*": {"before_validate": "collective_cover.kernel.validators.check_values"},
 	"Cover Request": {
+		# The site's Assignment Rules, as Administrator, before Frappe applies them as the session user
+		# (who may not share the request): see kernel/automation.py.
+		"on_update": "collective_cover.kernel.automation.apply_assignment_rules",
+		"on_update_after_submit": "collective_cover.kernel.automation.apply_assignment_rules",
 		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
-		"on_cancel": "collective_cover.cover.lifecycle.reverse_cover",
+		"on_cancel": [
+			"collective_cover.kernel.automation.apply_assignment_rules",
+			"collective_cover.cover.lifecycle.reverse_cover",
+		],
 	},
 	"User": {"on_trash": "collective_cover.calendar_feed.tokens.remove_with_user"},
 }

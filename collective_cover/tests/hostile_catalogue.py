@@ -260,6 +260,19 @@ def doors(w) -> dict[str, Door]:
 			},
 			{"units": 99},
 		),
+		"Cover Delivery": Door(
+			lambda w: frappe.db.get_value("Cover Delivery", {"cover_request": w.covered_req}, "name"),
+			lambda w: {
+				"cover_request": w.covered_req,
+				"program": w.prog_a,
+				"event": "Offer",
+				"occasion": "forged",
+				"recipient_type": "Clinician",
+				"recipient": w.member,
+				"status": "Owed",
+			},
+			{"status": "Owed", "attempts": 0},
+		),
 		"Cover Request": Door(
 			lambda w: w.covered_req,
 			lambda w: {
