@@ -4,10 +4,16 @@ Every change that can race (two members accepting, two scheduler workers escalat
 request row with SELECT … FOR UPDATE, then re-reads the state and re-checks eligibility under the
 lock. Nothing is kept in process memory: web and worker processes on many machines share only the
 database.
+
+Lock order, everywhere a cover is given: the Cover Request row first (`lock`), then the covering
+member's Clinician row (`lock_coverer`; several members' rows in one locking read, in primary-key
+order). A transaction never takes a request's row while it holds a Clinician row, so two covers never
+wait on each other in a circle.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import frappe
@@ -15,13 +21,21 @@ from frappe import _
 from frappe.utils import format_datetime, now_datetime
 
 from collective_cover.cover import notify
-from collective_cover.cover.records import engine_pool, engine_request, load_candidates, load_care_team
+from collective_cover.cover.records import (
+	SCHEDULE_MARGIN,
+	engine_duty,
+	engine_pool,
+	engine_request,
+	load_candidates,
+	load_care_team,
+)
 from collective_cover.cover.titles import refresh_title
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
-from collective_cover.engine.model import EntryKind, MemberBurden
+from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberBurden, Unavailability
 from collective_cover.engine.policies import cover_entries, reversal_entries
 from collective_cover.engine.ranking import Ranking, rank
 from collective_cover.engine.units import duty_units
+from collective_cover.kernel.committed import committed_rows
 from collective_cover.kernel.dates import aware, naive, site_tz
 
 
@@ -65,17 +79,25 @@ def current_clinician() -> str:
 
 
 class RequestContext:
-	"""A request's pool, candidates and ranking, loaded once per state change."""
+	"""A request's pool, candidates and ranking, loaded once per state change.
 
-	def __init__(self, doc, pool_name: str | None = None, now: datetime | None = None):
+	`coverer` names the member about to cover (accept, assign): their Clinician row is locked and their
+	schedule and absences are read as committed by now, so a cover another transaction gave them while
+	this one waited for the lock is seen (`lock_coverer`)."""
+
+	def __init__(
+		self, doc, pool_name: str | None = None, now: datetime | None = None, coverer: str | None = None
+	):
 		self.doc = doc
 		self.now = now or aware(now_datetime())
 		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
 		self.pool = engine_pool(self.pool_doc)
 		self.request = engine_request(doc)
-		self.candidates = load_candidates(
-			self.pool_doc, self.pool, (self.request.starts_at, self.request.ends_at), self.now
-		)
+		span = (self.request.starts_at, self.request.ends_at)
+		self.candidates = load_candidates(self.pool_doc, self.pool, span, self.now)
+		if coverer:
+			lock_coverer(coverer)
+			self.candidates = with_committed_schedule(self.candidates, coverer, span)
 		care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
 		self.ranking: Ranking = rank(self.request, self.pool, self.candidates, care_team=care_team)
 
@@ -92,6 +114,78 @@ class RequestContext:
 def lock(name: str):
 	"""The request, re-read under a row lock held until the transaction ends."""
 	return frappe.get_doc("Cover Request", name, for_update=True)
+
+
+def lock_coverer(clinician: str) -> None:
+	"""Hold the covering member's Clinician row until the transaction ends: one member accepting two
+	overlapping requests at once (each locking only its own request) is judged one cover after the
+	other. Taken after the request's row (see the module's lock order)."""
+	row = frappe.qb.DocType("Clinician")
+	frappe.qb.from_(row).select(row.name).where(row.name == clinician).for_update().run()
+
+
+def with_committed_schedule(candidates, clinician: str, span: tuple[datetime, datetime]):
+	"""`candidates` with `clinician`'s shifts, covers and absences as committed by now.
+
+	Under REPEATABLE READ this transaction's reads come from the snapshot of its first read, taken
+	before it waited for the member's row: the cover a parallel accept committed meanwhile is not in
+	it. The rows are read again on a connection of their own (kernel.committed); rows only this
+	transaction has written (its own uncommitted covers) are kept as it has them."""
+	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
+	shift, away = frappe.qb.DocType("Clinician Shift"), frappe.qb.DocType("Clinician Unavailability")
+	shifts = (
+		frappe.qb.from_(shift)
+		.select(
+			shift.name,
+			shift.start,
+			shift.end,
+			shift.duty_kind,
+			shift.in_house_call,
+			shift.site,
+			shift.service,
+		)
+		.where(
+			(shift.clinician == clinician)
+			& (shift.end > lo)
+			& (shift.start < hi)
+			& shift.displaced_by.isnull()
+		)
+	)
+	absences = (
+		frappe.qb.from_(away)
+		.select(away.name, away.from_datetime, away.to_datetime, away.kind)
+		.where((away.clinician == clinician) & (away.to_datetime > lo) & (away.from_datetime < hi))
+	)
+	own_shifts = {row.name: row for row in shifts.run(as_dict=True)}
+	own_absences = {row.name: row for row in absences.run(as_dict=True)}
+	committed_shifts, stored_shifts, committed_absences, stored_absences = committed_rows(
+		shifts,
+		frappe.qb.from_(shift).select(shift.name).where(shift.name.isin(list(own_shifts) or [""])),
+		absences,
+		frappe.qb.from_(away).select(away.name).where(away.name.isin(list(own_absences) or [""])),
+	)
+
+	def merged(own, committed, stored):
+		stored = {row.name for row in stored}
+		return [*(row for name, row in own.items() if name not in stored), *committed]
+
+	shift_rows = merged(own_shifts, committed_shifts, stored_shifts)
+	schedule = tuple(engine_duty(row) for row in shift_rows if row.duty_kind != DutyKind.CLINIC.value)
+	clinics = tuple(
+		Interval(aware(row.start), aware(row.end))
+		for row in shift_rows
+		if row.duty_kind == DutyKind.CLINIC.value
+	)
+	unavailability = tuple(
+		Unavailability(aware(row.from_datetime), aware(row.to_datetime), kind=row.kind)
+		for row in merged(own_absences, committed_absences, stored_absences)
+	)
+	return [
+		replace(c, schedule=schedule, unavailability=unavailability, clinic_sessions=clinics)
+		if c.member.id == clinician
+		else c
+		for c in candidates
+	]
 
 
 def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
@@ -262,7 +356,7 @@ def accept(name: str, now: datetime | None = None) -> None:
 		raise_not_open(doc, clinician)
 	now = now or aware(now_datetime())
 	refuse_if_ended(doc, now)
-	ctx = RequestContext(doc, now=now)
+	ctx = RequestContext(doc, now=now, coverer=clinician)
 	if clinician not in ctx.ranking.order:
 		frappe.throw(
 			_("You cannot cover {0}: {1}").format(doc.name, ctx.exclusion_of(clinician)),
@@ -343,7 +437,7 @@ def assign(name: str, clinician: str, override_reason: str | None = None) -> Non
 			NotEligibleError,
 			title=_("The requester"),
 		)
-	ctx = RequestContext(doc)
+	ctx = RequestContext(doc, coverer=clinician)
 	if clinician in ctx.ranking.order:
 		complete_cover(ctx, clinician, "Assigned", override_reason)
 		return

@@ -2,6 +2,7 @@
 workers with their own database connections. The records must be committed for the other processes
 to see them, so these classes commit and remove what they made."""
 
+import json
 from datetime import timedelta
 
 import frappe
@@ -13,6 +14,10 @@ from collective_cover.tests.live_site import api_token
 from collective_cover.tests.parallel import at_once, in_two_workers
 
 RACERS = 50
+
+
+def server_messages(response) -> list[str]:
+	return [json.loads(m)["message"] for m in json.loads(response.json().get("_server_messages") or "[]")]
 
 
 class TestParallelAccept(CommittedPoolTestCase):
@@ -52,6 +57,53 @@ class TestParallelAccept(CommittedPoolTestCase):
 		)
 		self.assertEqual(rows, [{"clinician": winners[0], "units": 1.0}])
 		self.assertEqual(frappe.db.get_value("Cover Request", doc.name, "covered_by"), winners[0])
+
+
+class TestOneMemberAcceptsTwoOverlappingRequests(CommittedPoolTestCase):
+	"""Each accept locks its own request; only the member's own row, taken after it, makes the second
+	accept see the cover the first one committed."""
+
+	members_count = 2
+	serve = True
+
+	def test_one_member_accepting_two_overlapping_requests_at_once_is_booked_once(self):
+		coverer, second_requester = self.members
+		first = make_request(self.requester, self.pool, hours_from_now=72)
+		second = make_request(second_requester, self.pool, hours_from_now=74)
+		token = api_token(user_of(coverer))
+		frappe.db.commit()
+
+		def accept(request):
+			return lambda: self.site.post(
+				"/api/method/collective_cover.api.cover.accept", token, cover_request=request.name
+			)
+
+		responses = dict(zip((first.name, second.name), at_once(accept(first), accept(second)), strict=True))
+
+		codes = {name: r.status_code for name, r in responses.items()}
+		self.assertEqual(sorted(codes.values()), [200, 417], codes)
+		won = next(name for name, code in codes.items() if code == 200)
+		lost = next(name for name, code in codes.items() if code == 417)
+		won_doc = first if won == first.name else second
+		start = won_doc.duties[0].start.strftime("%Y-%m-%d %H:%M")
+		end = won_doc.duties[0].end.strftime("%Y-%m-%d %H:%M")
+		self.assertEqual(
+			server_messages(responses[lost]),
+			[f"You cannot cover {lost}: has their own day shift {start} → {end}"],
+		)
+
+		frappe.db.rollback()  # a fresh snapshot of what the server committed
+		ledger = frappe.get_all(
+			"Cover Ledger Entry",
+			filters={"clinician": coverer},
+			fields=["cover_request", "units"],
+		)
+		self.assertEqual(ledger, [{"cover_request": won, "units": 1.0}])
+		shifts = frappe.get_all(
+			"Clinician Shift", filters={"clinician": coverer, "source": "Cover"}, pluck="cover_request"
+		)
+		self.assertEqual(shifts, [won])
+		self.assertEqual(frappe.db.get_value("Cover Request", lost, ["status", "covered_by"]), ("Open", None))
 
 
 class TestTwoEscalationWorkers(CommittedPoolTestCase):
