@@ -3,9 +3,10 @@ workers with their own database connections. The records must be committed for t
 to see them, so these classes commit and remove what they made."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import frappe
+from frappe.utils import format_datetime, getdate
 
 from collective_cover.cover import jobs
 from collective_cover.tests.cases import CommittedPoolTestCase
@@ -104,6 +105,76 @@ class TestOneMemberAcceptsTwoOverlappingRequests(CommittedPoolTestCase):
 		)
 		self.assertEqual(shifts, [won])
 		self.assertEqual(frappe.db.get_value("Cover Request", lost, ["status", "covered_by"]), ("Open", None))
+
+
+class TestParallelAcceptsOfOverlappingDutySets(CommittedPoolTestCase):
+	"""First accept wins per duty: two members asking at once for runs of duties that share one."""
+
+	members_count = 2
+	serve = True
+
+	def test_two_members_asking_for_overlapping_duty_runs_at_once_one_gets_the_run(self):
+		first_day = getdate() + timedelta(days=3)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Cover Request",
+				"requester": self.requester,
+				"pool": self.pool,
+				"duties": [
+					{
+						"start": datetime.combine(first_day + timedelta(days=i), time(7)),
+						"end": datetime.combine(first_day + timedelta(days=i), time(19)),
+						"duty_kind": "Day",
+					}
+					for i in range(3)
+				],
+			}
+		).insert(ignore_permissions=True)
+		doc.submit()
+		tokens = {m: api_token(user_of(m)) for m in self.members}
+		frappe.db.commit()
+		d1, d2, d3 = (row.name for row in doc.duties)
+		runs = dict(zip(self.members, ([d1, d2], [d2, d3]), strict=True))
+
+		def accept(member):
+			return lambda: self.site.post(
+				"/api/method/collective_cover.api.cover.accept",
+				tokens[member],
+				cover_request=doc.name,
+				duties=json.dumps(runs[member]),
+			)
+
+		responses = dict(zip(self.members, at_once(*map(accept, self.members)), strict=True))
+
+		codes = {m: r.status_code for m, r in responses.items()}
+		self.assertEqual(sorted(codes.values()), [200, 417], codes)
+		winner = next(m for m, code in codes.items() if code == 200)
+		loser = next(m for m, code in codes.items() if code == 417)
+		shared = doc.duties[1]
+		self.assertEqual(
+			server_messages(responses[loser]),
+			[
+				f"{doc.name} (Day {format_datetime(shared.start, 'EEE d MMM HH:mm')}) is already covered; "
+				"choose among the duties still open."
+			],
+		)
+
+		frappe.db.rollback()  # a fresh snapshot of what the server committed
+		coverers = frappe.get_all(
+			"Cover Request Duty", filters={"parent": doc.name}, order_by="start asc", pluck="covered_by"
+		)
+		expected = [winner if d in runs[winner] else None for d in (d1, d2, d3)]
+		self.assertEqual(coverers, expected)
+		ledger = frappe.get_all(
+			"Cover Ledger Entry",
+			filters={"cover_request": doc.name},
+			fields=["clinician", "cover_request_duty", "units"],
+		)
+		self.assertEqual(
+			sorted((r.clinician, r.cover_request_duty, r.units) for r in ledger),
+			sorted((winner, d, 1.0) for d in runs[winner]),
+		)
+		self.assertEqual(frappe.db.get_value("Cover Request", doc.name, "status"), "Partially covered")
 
 
 class TestTwoEscalationWorkers(CommittedPoolTestCase):
