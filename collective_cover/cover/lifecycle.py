@@ -13,11 +13,12 @@ wait on each other in a circle.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cached_property
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, now_datetime
+from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import notify
 from collective_cover.cover.records import (
@@ -103,19 +104,34 @@ class RequestContext:
 	while this one waited for the locks is seen (`lock_coverers`)."""
 
 	def __init__(
-		self, doc, pool_name: str | None = None, now: datetime | None = None, coverers: tuple[str, ...] = ()
+		self,
+		doc,
+		pool_name: str | None = None,
+		now: datetime | None = None,
+		coverers: tuple[str, ...] = (),
+		only: str | None = None,
 	):
+		"""`only`: load that member alone (accept, assign judge just them; nothing is ranked, so the
+		time under the request's lock does not grow with the pool)."""
 		self.doc = doc
 		self.now = now or aware(now_datetime())
 		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
 		self.pool = engine_pool(self.pool_doc)
 		self.request = engine_request(doc)
 		self.span = (self.request.starts_at, self.request.ends_at)
-		self.candidates = load_candidates(self.pool_doc, self.pool, self.span, self.now)
+		loaded = self.pool
+		if only:
+			loaded = replace(
+				self.pool, memberships=tuple(m for m in self.pool.memberships if m.member == only)
+			)
+		self.candidates = load_candidates(self.pool_doc, loaded, self.span, self.now)
 		self.locked: set[str] = set()
 		self.lock_coverers(coverers)
 		self.care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
-		self.ranking: Ranking = rank(self.request, self.pool, self.candidates, care_team=self.care_team)
+
+	@cached_property
+	def ranking(self) -> Ranking:
+		return rank(self.request, self.pool, self.candidates, care_team=self.care_team)
 
 	def lock_coverers(self, clinicians) -> None:
 		"""Lock the members' rows (those not yet locked) and judge them on what is committed by now."""
@@ -132,12 +148,6 @@ class RequestContext:
 	def burden_of(self, clinician: str) -> MemberBurden:
 		candidate = self.candidate(clinician)
 		return candidate.burden if candidate else MemberBurden(clinician)
-
-	def exclusion_of(self, clinician: str) -> str:
-		verdict = next((e for e in self.ranking.excluded if e.member == clinician), None)
-		if verdict is None:
-			return _("not a member of pool {0}").format(self.pool.name)
-		return "; ".join(r.message for r in verdict.reasons if r.hard)
 
 
 def lock(name: str):
@@ -222,10 +232,10 @@ def with_committed_schedules(candidates, clinicians: list[str], span: tuple[date
 	return [refreshed(c) if c.member.id in clinicians else c for c in candidates]
 
 
-def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
+def write_ranking_snapshot(ctx: RequestContext, label: str, stamp: str | None = None) -> None:
 	"""Append the ranking to the request's coordinator-only snapshot in one INSERT, whatever the pool's
 	size."""
-	stamp = f"{label} {naive(ctx.now):%Y-%m-%d %H:%M}"
+	stamp = stamp or snapshot_stamp(label, ctx.now)
 	rows = [
 		(r.member, r.position, 1, r.deviation, r.explanation, reason_codes(r.reasons))
 		for r in ctx.ranking.ranked
@@ -240,6 +250,55 @@ def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
 		[(*row, stamp) for row in rows],
 		ctx.now,
 	)
+
+
+def cover_label(method: str) -> str:
+	return _("At cover ({0})").format(_(method))
+
+
+def schedule_cover_snapshot(ctx: RequestContext, cover_method: str) -> None:
+	"""The pool's ranking at this cover, for "why this ranking", written by a job once the cover has
+	committed: accept and assign judge only their member under the request's lock."""
+	frappe.enqueue(
+		"collective_cover.cover.lifecycle.write_cover_snapshot",
+		queue="short",
+		job_id=f"collective_cover:ranking:{ctx.doc.name}:{naive(ctx.now):%Y%m%d%H%M%S}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		now=frappe.flags.in_test,
+		request=ctx.doc.name,
+		cover_method=cover_method,
+		at=naive(ctx.now).isoformat(),
+	)
+
+
+def write_cover_snapshot(request: str, cover_method: str, at: str) -> None:
+	"""The job behind `schedule_cover_snapshot`: idempotent, so a retried or doubled job writes the
+	snapshot once (the request's lock serialises two workers; the second finds the first's rows)."""
+	doc = lock(request)
+	now = aware(get_datetime(at))
+	label = cover_label(cover_method)
+	stamp = snapshot_stamp(label, now)
+	if frappe.db.exists("Cover Request Ranking", {"cover_request": request, "snapshot": stamp}):
+		return
+	# The pool as it stood just before the cover: its ledger rows (posted at `now`) and its shifts left out.
+	ctx = RequestContext(doc, now=now - timedelta(microseconds=1))
+	ctx.candidates = without_covers_of(ctx.candidates, doc)
+	write_ranking_snapshot(ctx, label, stamp=stamp)
+
+
+def without_covers_of(candidates, doc):
+	"""`candidates` without the duties of `doc` they cover on their schedules (the request's own cover
+	shifts; a colleague's own shift at the same hours stays)."""
+	covered = {(row.covered_by, aware(row.start), aware(row.end)) for row in doc.duties if row.covered_by}
+	return [
+		replace(c, schedule=tuple(d for d in c.schedule if (c.member.id, d.start, d.end) not in covered))
+		for c in candidates
+	]
+
+
+def snapshot_stamp(label: str, now: datetime) -> str:
+	return f"{label} {naive(now):%Y-%m-%d %H:%M}"
 
 
 def reason_codes(reasons) -> str:
@@ -373,11 +432,10 @@ def cover_duties(
 	slots: list[DutySlot],
 	method: str,
 	override_reason: str | None = None,
-	snapshot: bool = True,
 ) -> None:
 	"""`coverer` takes `slots`: ledger rows and cover shifts per duty, the duty rows name them, and the
-	request is Partially covered or, once every duty is, Covered. `snapshot`: write the ranking as it
-	stood at this cover (an assignment of several members writes it once, after them all)."""
+	request is Partially covered or, once every duty is, Covered. The caller writes the ranking
+	snapshot (after commit for accept and assign, see `schedule_cover_snapshot`)."""
 	write_duty_ledger(ctx, coverer, slots)
 	write_cover_shifts(ctx, coverer, slots)
 	stamp = naive(ctx.now)
@@ -403,8 +461,6 @@ def cover_duties(
 		# Kept with the reason: it may speak of colleagues, so only coordinators and directors read it.
 		frappe.db.set_value("Cover Request Reason", ctx.doc.name, "override_reason", override_reason)
 	refresh_title(ctx.doc)
-	if snapshot:
-		write_ranking_snapshot(ctx, _("At cover ({0})").format(_(method)))
 	if state is RequestState.COVERED:
 		notify.covered(ctx.doc)
 
@@ -500,13 +556,14 @@ def accept(name: str, now: datetime | None = None, duties=None) -> None:
 	wanted = wanted_duties(doc, duties)
 	now = now or aware(now_datetime())
 	refuse_if_ended(doc, now)
-	ctx = RequestContext(doc, now=now, coverers=(clinician,))
+	ctx = RequestContext(doc, now=now, coverers=(clinician,), only=clinician)
 	taken, refusal = choose_duties(ctx, clinician, wanted)
 	if refusal:
 		frappe.throw(
 			_("You cannot cover {0}: {1}").format(*refusal), NotEligibleError, title=_("Not eligible")
 		)
 	cover_duties(ctx, clinician, taken, "Volunteered")
+	schedule_cover_snapshot(ctx, "Volunteered")
 
 
 def raise_not_open(doc, clinician: str | None = None, wanted: set[str] | None = None) -> None:
@@ -587,10 +644,11 @@ def assign(name: str, clinician: str, override_reason: str | None = None, duties
 			NotEligibleError,
 			title=_("The requester"),
 		)
-	ctx = RequestContext(doc, coverers=(clinician,))
+	ctx = RequestContext(doc, coverers=(clinician,), only=clinician)
 	taken, refusal = choose_duties(ctx, clinician, wanted)
 	if refusal is None:
 		cover_duties(ctx, clinician, taken, "Assigned", override_reason)
+		schedule_cover_snapshot(ctx, "Assigned")
 		return
 	if not (override_reason or "").strip():
 		frappe.throw(
@@ -602,6 +660,7 @@ def assign(name: str, clinician: str, override_reason: str | None = None, duties
 		)
 	slots = [s for s in duty_slots(doc) if not s.covered_by and (wanted is None or s.id in wanted)]
 	cover_duties(ctx, clinician, slots, "Coordinator override", override_reason)
+	schedule_cover_snapshot(ctx, "Coordinator override")
 
 
 def escalate(name: str, now: datetime | None = None) -> Step:
@@ -694,9 +753,10 @@ def assign_by_plan(ctx: RequestContext, overflow_ctx: RequestContext | None) -> 
 		# Planned again on what the locked members have committed meanwhile.
 		assigned = by_member(planned_here(pool_ctx))
 		for member, slots in assigned.items():
-			cover_duties(pool_ctx, member, slots, method, snapshot=False)
+			cover_duties(pool_ctx, member, slots, method)
 		if assigned:
-			write_ranking_snapshot(pool_ctx, _("At cover ({0})").format(_(method)))
+			# The ladder has ranked the pool anyway: its snapshot is written here, once.
+			write_ranking_snapshot(pool_ctx, cover_label(method))
 	if any(not s.covered_by for s in duty_slots(ctx.doc)):
 		mark_unfilled(ctx)
 

@@ -11,7 +11,14 @@ from collective_cover.cover import lifecycle
 from collective_cover.engine.ladder import Step
 from collective_cover.engine.model import EntryKind
 from collective_cover.tests.cases import CoverRequestTestCase
-from collective_cover.tests.factories import make_absence, make_clinician, make_pool, post, user_of
+from collective_cover.tests.factories import (
+	make_absence,
+	make_clinician,
+	make_pool,
+	make_request,
+	post,
+	user_of,
+)
 
 
 def next_monday(after_days: int = 3):
@@ -217,3 +224,30 @@ class TestPerDutyCover(CoverRequestTestCase):
 		self.assertEqual((doc.status, doc.covered_by, doc.cover_method), ("Covered", eve, "Volunteered"))
 		self.assertEqual(self.duty_coverers(doc.name), [eve, eve])
 		self.assertEqual(self.ledger_totals(doc.name), {eve: 2.0})
+
+
+class TestRankingSnapshotAfterCover(CoverRequestTestCase):
+	"""Accept judges only the accepting member under the lock; the pool's ranking at the cover is written
+	by a job after commit (run at once in tests), once however often the job runs."""
+
+	def snapshot_rows(self, name):
+		return frappe.get_all(
+			"Cover Request Ranking",
+			filters={"cover_request": name, "snapshot": ("like", "At cover%")},
+			fields=["clinician", "snapshot", "eligible"],
+		)
+
+	def test_the_cover_snapshot_ranks_the_whole_pool_once(self):
+		doc = make_request(self.requester, self.pool)
+		frappe.set_user(user_of(self.members[0]))
+		lifecycle.accept(doc.name)
+		frappe.set_user("Administrator")
+		rows = self.snapshot_rows(doc.name)
+		self.assertEqual(sorted(r.clinician for r in rows), sorted([self.requester, *self.members]))
+		(stamp,) = {r.snapshot for r in rows}
+		self.assertTrue(stamp.startswith("At cover (Volunteered) "))
+		# Ranked as the pool stood at the cover: the coverer's new shift does not exclude them.
+		self.assertEqual(next(r.eligible for r in rows if r.clinician == self.members[0]), 1)
+		at = frappe.db.get_value("Cover Request", doc.name, "covered_at")
+		lifecycle.write_cover_snapshot(doc.name, "Volunteered", at.isoformat())
+		self.assertEqual(len(self.snapshot_rows(doc.name)), len(rows))
