@@ -188,3 +188,18 @@ def test_individual_payback_settles_the_debt_to_the_requester_once():
 	)
 	settlements = [(e.units, e.counterparty, e.duty) for e in entries if e.kind is EntryKind.SETTLEMENT]
 	assert settlements == [(1.0, "req", "row1")]
+
+
+def test_one_coverer_for_the_whole_week_only_when_the_caps_allow_every_duty():
+	req, week = five_days()
+	capped = wards(caps=Caps(max_activations_per_block=3))
+	pool = [candidate("ana", covered_units=0.0), candidate("ben", covered_units=1.0)]
+	# Each duty is an activation in the ledger: Ana may take three this block, Ben the other two.
+	plan = cover_plan(req, week, capped, pool)
+	assert [(p.member, p.held) for p in plan] == [
+		("ana", False),
+		("ana", True),
+		("ana", True),
+		("ben", False),
+		("ben", True),
+	]

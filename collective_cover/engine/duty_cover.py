@@ -138,7 +138,14 @@ def cover_plan(
 	whole = rank(
 		replace(request, duties=tuple(s.duty for s in open_slots)), pool, candidates, care_team=care_team
 	).order
-	first = next((m for m in whole if m not in declined), None)
+	by_id = {c.member.id: c for c in candidates}
+
+	def takes_all(member: str) -> bool:
+		# Judged duty by duty as an accept would be: caps count every duty taken.
+		taken, _refused = eligible_duties(by_id[member], request, open_slots, pool)
+		return len(taken) == len(open_slots)
+
+	first = next((m for m in whole if m not in declined and takes_all(m)), None)
 	if first and not any(s.covered_by for s in ordered):
 		# Somebody who has not declined can take every duty: one coverer, as for a single duty.
 		return tuple(PlannedCover(s, first, held=i > 0) for i, s in enumerate(open_slots))
