@@ -486,10 +486,10 @@ def wanted_duties(doc, duties) -> set[str] | None:
 			UnknownDutyError,
 			title=_("Unknown duty"),
 		)
-	unknown = [d for d in duties if d not in names]
-	if unknown:
+	if any(d not in names for d in duties):
+		# The caller's text is not repeated: it may be anything.
 		frappe.throw(
-			_("{0} is not a duty of cover request {1}.").format(unknown[0], doc.name),
+			_("A duty you chose is not a duty of cover request {0}.").format(doc.name),
 			UnknownDutyError,
 			title=_("Unknown duty"),
 		)

@@ -165,7 +165,7 @@ class TestPerDutyCover(CoverRequestTestCase):
 		self.assertEqual(self.duty_coverers(doc.name), [None] * 5)
 		self.assertEqual(self.ledger_totals(doc.name), {})
 		with self.assertRaisesRegex(
-			lifecycle.UnknownDutyError, f"nope is not a duty of cover request {doc.name}"
+			lifecycle.UnknownDutyError, f"A duty you chose is not a duty of cover request {doc.name}."
 		):
 			self.accept_as(self.ana, doc.name, duties=["nope"])
 
