@@ -514,6 +514,14 @@ def choose_duties(ctx: RequestContext, clinician: str, wanted: set[str] | None):
 			title=_("Ended"),
 		)
 	open_wanted = {s.id for s in asked if not s.covered_by and s.duty.end > ctx.now}
+	if not open_wanted:
+		frappe.throw(
+			_(
+				"Every duty of cover request {0} still uncovered has ended; it can no longer be covered."
+			).format(ctx.doc.name),
+			RequestEndedError,
+			title=_("Ended"),
+		)
 	gone = [s for s in asked if s.covered_by and s.covered_by != clinician]
 	if wanted is not None and gone:
 		# First accept wins per duty: a run of duties partly taken meanwhile is not taken in part.

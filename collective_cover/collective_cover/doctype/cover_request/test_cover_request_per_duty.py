@@ -169,6 +169,23 @@ class TestPerDutyCover(CoverRequestTestCase):
 		):
 			self.accept_as(self.ana, doc.name, duties=["nope"])
 
+	def test_duties_that_ended_uncovered_are_never_taken(self):
+		doc = self.file_week()
+		lifecycle.assign(doc.name, self.ben, duties=[doc.duties[3].name])
+		lifecycle.assign(doc.name, self.cy, duties=[doc.duties[4].name])
+		after_wednesday = datetime.combine(self.monday + timedelta(days=2), time(20))
+		with self.freeze_time(after_wednesday):
+			with self.assertRaisesRegex(
+				lifecycle.RequestEndedError,
+				f"Every duty of cover request {doc.name} still uncovered has ended",
+			):
+				self.accept_as(self.dee, doc.name)
+			with self.assertRaisesRegex(
+				lifecycle.RequestEndedError, r"\(Day .*\) ended at .*; it can no longer"
+			):
+				self.accept_as(self.ana, doc.name, duties=[doc.duties[0].name])
+		self.assertEqual(self.duty_coverers(doc.name), [None, None, None, self.ben, self.cy])
+
 	def test_assign_per_duty_and_cancel_reverses_every_duty(self):
 		doc = self.file_week()
 		lifecycle.assign(doc.name, self.dee, duties=[doc.duties[1].name])
