@@ -53,12 +53,12 @@ class TestPerDutyCover(CoverRequestTestCase):
 		for clinician, units in ((cls.ana, 0.5), (cls.ben, 1.0), (cls.cy, 2.0)):
 			post(cls.week_pool, clinician, EntryKind.COVER, units, yesterday)
 
-	def file_week(self):
+	def file_week(self, pool=None):
 		doc = frappe.get_doc(
 			{
 				"doctype": "Cover Request",
 				"requester": self.requester,
-				"pool": self.week_pool,
+				"pool": pool or self.week_pool,
 				"duties": [
 					{
 						"start": datetime.combine(self.monday + timedelta(days=i), time(7)),
@@ -168,6 +168,22 @@ class TestPerDutyCover(CoverRequestTestCase):
 			lifecycle.UnknownDutyError, f"A duty you chose is not a duty of cover request {doc.name}."
 		):
 			self.accept_as(self.ana, doc.name, duties=["nope"])
+
+	def test_duties_nobody_in_the_pool_can_take_go_to_the_overflow_pool_with_continuity(self):
+		fay = make_clinician("Week Fay Faculty", role="Faculty", level=None)
+		overflow = make_pool("Test Week Overflow", [fay])
+		small = make_pool("Test Week Small Pool", [self.requester, self.ana], overflow_pool=overflow)
+		doc = self.file_week(small)  # a pool where only Ana can help, and only Monday and Tuesday
+		with self.freeze_time(doc.submitted_at + timedelta(minutes=30)):
+			self.assertEqual(lifecycle.escalate(doc.name), Step.ASSIGN)
+		doc.reload()
+		self.assertEqual(self.duty_coverers(doc.name), [self.ana, self.ana, fay, fay, fay])
+		methods = frappe.get_all(
+			"Cover Request Duty", filters={"parent": doc.name}, order_by="start asc", pluck="cover_method"
+		)
+		self.assertEqual(methods, ["Assigned"] * 2 + ["Assigned from overflow"] * 3)
+		self.assertEqual(doc.status, "Covered")
+		self.assertEqual(self.ledger_totals(doc.name), {self.ana: 2.0, fay: 3.0})
 
 	def test_duties_that_ended_uncovered_are_never_taken(self):
 		doc = self.file_week()
