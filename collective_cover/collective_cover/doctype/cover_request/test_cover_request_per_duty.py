@@ -10,6 +10,7 @@ from frappe.utils import getdate
 from collective_cover.cover import lifecycle
 from collective_cover.engine.ladder import Step
 from collective_cover.engine.model import EntryKind
+from collective_cover.patches import cover_each_duty_of_covered_requests
 from collective_cover.tests.cases import CoverRequestTestCase
 from collective_cover.tests.factories import (
 	make_absence,
@@ -232,6 +233,27 @@ class TestPerDutyCover(CoverRequestTestCase):
 		)
 		self.assertEqual(self.ledger_totals(doc.name), {self.dee: 0.0})
 		self.assertFalse(frappe.get_all("Clinician Shift", filters={"cover_request": doc.name}))
+
+	def test_requests_covered_whole_before_per_duty_cover_name_their_coverer_on_every_duty(self):
+		doc = self.file_week(self.pool)  # the shared pool: anybody may take the whole week
+		self.accept_as(self.members[0], doc.name)
+		covered_at = frappe.db.get_value("Cover Request", doc.name, "covered_at")
+		# As a request covered before this release was stored: its duty rows name nobody.
+		frappe.db.set_value(
+			"Cover Request Duty",
+			{"parent": doc.name},
+			{"covered_by": None, "covered_at": None, "cover_method": None},
+		)
+		cover_each_duty_of_covered_requests.execute()
+		rows = frappe.get_all(
+			"Cover Request Duty",
+			filters={"parent": doc.name},
+			fields=["covered_by", "covered_at", "cover_method"],
+		)
+		self.assertEqual(
+			rows,
+			[{"covered_by": self.members[0], "covered_at": covered_at, "cover_method": "Volunteered"}] * 5,
+		)
 
 	def test_one_member_free_all_week_covers_it_whole_as_before(self):
 		eve = make_clinician("Week Eve")
