@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collective_cover.engine.model import DutyKind, Policy, Unavailability
-from collective_cover.engine.ranking import continuity_plan, rank, stable_hash
+from collective_cover.engine.ranking import rank, stable_hash
 
 POOL = wards()
 REQ = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT))
@@ -86,27 +86,6 @@ def test_individual_payback_puts_whoever_owes_the_requester_first():
 	individual = wards(policy=Policy.INDIVIDUAL_PAYBACK)
 	assert rank(REQ, individual, pool).order[0] == "owes"
 	assert rank(REQ, POOL, pool).order[0] == "light"
-
-
-def test_continuity_keeps_one_coverer_across_a_multi_day_absence():
-	days = [duty(f"2026-09-1{d}", 7, 12) for d in (4, 5, 6)]
-	req = request(*days)
-	plan = continuity_plan(req, POOL, [candidate("a", covered_units=1.0), candidate("b", covered_units=0.0)])
-	assert [(c.member, c.held) for c in plan] == [("b", False), ("b", True), ("b", True)]
-
-
-def test_continuity_falls_back_duty_by_duty_and_holds_while_eligible():
-	days = [duty(f"2026-09-1{d}", 7, 12) for d in (4, 5, 6)]
-	req = request(*days)
-	# b is away on the 16th, a is away on the 14th: nobody can take all three.
-	b_away = Unavailability(at("2026-09-16"), at("2026-09-17"), kind="Leave")
-	a_away = Unavailability(at("2026-09-14"), at("2026-09-15"), kind="Leave")
-	pool = [
-		candidate("a", covered_units=0.0, unavailability=[a_away]),
-		candidate("b", unavailability=[b_away]),
-	]
-	plan = continuity_plan(req, POOL, pool)
-	assert [(c.member, c.held) for c in plan] == [("b", False), ("b", True), ("a", False)]
 
 
 member_ids = st.sampled_from(["req", "m1", "m2", "m3", "m4", "m5", "m6"])

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 from factories import at, candidate, duty, request, wards
 
-from collective_cover.engine.model import DutyKind, Policy, Unavailability
+from collective_cover.engine.model import DutyKind, Member, Membership, Policy, Role, Unavailability
 from collective_cover.engine.ranking import rank
 from collective_cover.engine.simulate import (
 	COLLECTIVE,
@@ -17,8 +17,11 @@ from collective_cover.engine.simulate import (
 	POOL_PAYBACK,
 	ROUND_ROBIN,
 	STRATEGIES,
+	AbsenceOutcome,
+	Programme,
 	Strategy,
 	caller_demotions,
+	compare_absence_cover,
 	load_balancing_choice,
 	main,
 	ranked_choice,
@@ -191,7 +194,8 @@ def test_table_lists_every_policy_and_column(capsys):
 	assert lines[0].startswith("Synthetic programme year 2026–27 (seed 7): 8 residents")
 	header = [cell.strip() for cell in lines[1].split(" | ")]
 	assert header == ["policy", *(title for _, title, _ in COLUMNS)]
-	assert [line.split(" | ")[0].strip() for line in lines[3:]] == list(POLICY_NAMES)
+	assert [line.split(" | ")[0].strip() for line in lines[3:-1]] == list(POLICY_NAMES)
+	assert lines[-1].startswith("Multi-day absences (60 requests of 3–5 own shifts): whole-request cover")
 
 
 def test_json_has_every_policy_and_column(capsys, small_outcomes):
@@ -230,3 +234,28 @@ def test_text_table_aligns_columns():
 		"a      |  1.00",
 		"longer |  10.5",
 	]
+
+
+def test_per_duty_cover_fills_an_absence_nobody_can_take_whole():
+	week = tuple(duty(f"2026-09-1{d}", 7, 12) for d in (4, 5, 6))
+	members = tuple(Member(m, Role.RESIDENT, 2) for m in ("req", "ana", "ben"))
+	pool = wards(memberships=tuple(Membership(m.id, at("2026-07-01").date()) for m in members))
+	programme = Programme(
+		seed=0,
+		pool=pool,
+		members=members,
+		schedules={"req": week, "ana": (), "ben": ()},
+		clinic_sessions={"req": (), "ana": (), "ben": ()},
+		unavailability={
+			"req": (),
+			# Ana is away on the 16th, Ben on the 14th: nobody can take all three days.
+			"ana": (Unavailability(at("2026-09-16"), at("2026-09-17"), kind="Leave"),),
+			"ben": (Unavailability(at("2026-09-14"), at("2026-09-15"), kind="Leave"),),
+		},
+		requests=(),
+	)
+	split = request(*week, id="AB-1")
+	one_day = request(week[1], id="AB-2")
+	outcome = compare_absence_cover(programme, [split, one_day])
+	assert outcome == AbsenceOutcome(requests=2, filled_whole=1, filled_per_duty=2, split_coverers=2)
+	assert outcome.per_duty_only == 1

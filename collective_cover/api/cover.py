@@ -15,8 +15,10 @@ from collective_cover.kernel.dates import aware
 
 
 @frappe.whitelist(methods=["POST"])
-def accept(cover_request: str) -> dict:
-	lifecycle.accept(cover_request)
+def accept(cover_request: str, duties: str | list | None = None) -> dict:
+	"""Accept `duties` (the request's duty row names, a list or JSON list; default every uncovered duty
+	the member may take)."""
+	lifecycle.accept(cover_request, duties=duties)
 	return status_of(cover_request)
 
 
@@ -27,16 +29,27 @@ def decline(cover_request: str, note: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def assign(cover_request: str, clinician: str, override_reason: str | None = None) -> dict:
+def assign(
+	cover_request: str, clinician: str, override_reason: str | None = None, duties: str | list | None = None
+) -> dict:
 	if not set(frappe.get_roles()) & {"Cover Coordinator", "System Manager"}:
 		frappe.throw(_("Only cover coordinators can assign cover."), frappe.PermissionError)
-	lifecycle.assign(cover_request, clinician, override_reason)
+	lifecycle.assign(cover_request, clinician, override_reason, duties=duties)
 	return status_of(cover_request)
 
 
 def status_of(cover_request: str) -> dict:
+	"""The request's state and, per duty, who covers it (the caller may read the request: they just
+	covered it or assigned it)."""
 	status, covered_by = frappe.db.get_value("Cover Request", cover_request, ["status", "covered_by"])
-	return {"name": cover_request, "status": status, "covered_by": covered_by}
+	duties = frappe.get_all(
+		"Cover Request Duty",
+		filters={"parent": cover_request, "parenttype": "Cover Request"},
+		fields=["name", "covered_by"],
+		order_by="start asc, idx asc",
+		ignore_permissions=True,
+	)
+	return {"name": cover_request, "status": status, "covered_by": covered_by, "duties": duties}
 
 
 def member_pool(pool: str):

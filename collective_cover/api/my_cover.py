@@ -55,21 +55,35 @@ def active_clinician() -> str | None:
 	return frappe.db.get_value("Clinician", {"user": frappe.session.user, "status": "Active"}, "name")
 
 
-def duties_of(requests: list[str], upcoming_only: bool = False) -> dict[str, list[dict]]:
-	"""Each request's duties, in order, with their span in words; only those not yet ended on request."""
+def duties_of(
+	requests: list[str], upcoming_only: bool = False, viewer: str | None = None, with_coverers: bool = False
+) -> dict[str, list[dict]]:
+	"""Each request's duties, in order, with their span in words; only those not yet ended on request.
+	Each duty says whether it is still open and whether `viewer` covers it; `with_coverers` (for the
+	requester) names each duty's coverer."""
 	filters = {"parent": ("in", requests or [""]), "parenttype": "Cover Request"}
 	if upcoming_only:
 		filters["end"] = (">", now_datetime())
+	rows = frappe.get_all(
+		"Cover Request Duty",
+		filters=filters,
+		fields=["name", "parent", "covered_by", "units", *DUTY_FIELDS],
+		order_by="start asc",
+	)
+	names = names_of(row.covered_by for row in rows) if with_coverers else {}
 	duties = {}
-	for row in frappe.get_all(
-		"Cover Request Duty", filters=filters, fields=["parent", *DUTY_FIELDS], order_by="start asc"
-	):
+	for row in rows:
 		duties.setdefault(row.parent, []).append(
 			{
+				"duty": row.name,
 				"duty_kind": _(row.duty_kind),
 				"service": row.service or "",
 				"site": row.site or "",
 				"when": when(row.start, row.end),
+				"units": row.units,
+				"open": not row.covered_by,
+				"mine": bool(viewer) and row.covered_by == viewer,
+				"coverer": names.get(row.covered_by, ""),
 			}
 		)
 	return duties
@@ -140,15 +154,17 @@ def my_shifts() -> list[dict]:
 @frappe.whitelist()
 def open_offers() -> list[dict]:
 	"""Open requests of the member's pools that still have a duty ahead, as the public offer: no
-	requester, no reason."""
+	requester, no reason. Each duty says whether it is still open or the member's own cover, so a
+	multi-day request can be taken one duty at a time."""
+	clinician = lifecycle.current_clinician()
 	rows = frappe.get_all(
 		"Cover Request",
-		filters={"name": ("in", open_to(lifecycle.current_clinician()) or [""])},
+		filters={"name": ("in", open_to(clinician) or [""])},
 		fields=["name", "pool", "status", "total_units"],
 		order_by="starts_at asc",
 		ignore_permissions=True,  # members see their pools' open requests, through this payload only
 	)
-	duties = duties_of([row.name for row in rows], upcoming_only=True)
+	duties = duties_of([row.name for row in rows], upcoming_only=True, viewer=clinician)
 	return [
 		{
 			"request": row.name,
@@ -163,30 +179,42 @@ def open_offers() -> list[dict]:
 
 @frappe.whitelist()
 def my_covers() -> list[dict]:
-	"""Covers the member gives that have not ended, with the requester they cover for."""
+	"""Covers the member gives that have not ended, with the requester they cover for: every request
+	with a duty of theirs, listing only their own duties."""
 	clinician = lifecycle.current_clinician()
-	rows = frappe.get_list(
-		"Cover Request",
-		filters={
-			"covered_by": clinician,
-			"status": "Covered",
-			"docstatus": 1,
-			"ends_at": (">", now_datetime()),
-		},
-		fields=["name", "pool", "requester", "total_units"],
-		order_by="starts_at asc",
+	request, duty = frappe.qb.DocType("Cover Request"), frappe.qb.DocType("Cover Request Duty")
+	# The member's own duties: read as theirs, whoever else covers the request's other duties.
+	rows = (
+		frappe.qb.from_(request)
+		.join(duty)
+		.on((duty.parent == request.name) & (duty.parenttype == "Cover Request"))
+		.select(request.name, request.pool, request.requester)
+		.distinct()
+		.where(
+			(duty.covered_by == clinician)
+			& request.status.isin(["Partially covered", "Covered"])
+			& (request.docstatus == 1)
+			& (request.ends_at > now_datetime())
+		)
+		.orderby(request.starts_at)
+	).run(as_dict=True)
+	duties, names = (
+		duties_of([row.name for row in rows], viewer=clinician),
+		names_of(row.requester for row in rows),
 	)
-	duties, names = duties_of([row.name for row in rows]), names_of(row.requester for row in rows)
-	return [
-		{
-			"request": row.name,
-			"pool": row.pool,
-			"units": row.total_units,
-			"covering_for": names.get(row.requester, ""),
-			"duties": duties.get(row.name, []),
-		}
-		for row in rows
-	]
+	covers = []
+	for row in rows:
+		mine = [d for d in duties.get(row.name, []) if d["mine"]]
+		covers.append(
+			{
+				"request": row.name,
+				"pool": row.pool,
+				"units": round(sum(d["units"] or 0 for d in mine), 4),
+				"covering_for": names.get(row.requester, ""),
+				"duties": mine,
+			}
+		)
+	return covers
 
 
 @frappe.whitelist()
@@ -204,7 +232,7 @@ def my_requests() -> list[dict]:
 		fields=["name", "pool", "status", "covered_by", "docstatus"],
 		order_by="starts_at asc",
 	)
-	duties = duties_of([row.name for row in rows])
+	duties = duties_of([row.name for row in rows], with_coverers=True)
 	names = names_of(row.covered_by for row in rows if row.status in COVERED)
 	return [
 		{

@@ -19,7 +19,7 @@ def escalate_due_requests() -> None:
 		.select(request.name)
 		.where(
 			(request.docstatus == 1)
-			& (request.status == "Open")
+			& request.status.isin(lifecycle.LADDER_STATUSES)  # a partly covered request climbs on
 			& ((request.next_escalation_at <= now) | (request.ends_at <= now))
 		)
 		.orderby(request.next_escalation_at)

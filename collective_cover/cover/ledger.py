@@ -40,6 +40,7 @@ def write_entry(entry: LedgerEntry, pool_doc, reverses: str | None = None) -> st
 			"units": entry.units,
 			"posting_datetime": naive(entry.at),
 			"cover_request": entry.request,
+			"cover_request_duty": entry.duty,
 			"counterparty": entry.counterparty,
 			"reverses": reverses,
 			"reversed_type": entry.reversed_kind.value if entry.reversed_kind else None,

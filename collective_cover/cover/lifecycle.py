@@ -11,7 +11,8 @@ on each other in a cycle (a deadlock answers HTTP 500):
 1. a filing only: the "CR-" naming series row (Frappe names the request on insert), then its own new
    request and the site's Assignment Rule row, when a rule applies (Frappe writes its last user);
 2. the request row (`lock`, SELECT … FOR UPDATE): accept, decline, assign, escalate, cancel;
-3. the Clinician rows the change checks, by primary key;
+3. the Clinician rows the change checks, in one locking read by primary key (`kernel/locks.py`):
+   the covering members' for accept and assign, the resident's and coach's for coaching saves;
 4. the "CLE-" naming series row (ledger entries: covers, reversals, standby credits);
 5. the coverer's Clinician Shift rows (cover shifts written, clinic half-days displaced);
 6. rows only this request has: offers, ranking snapshot, Cover Delivery rows owed.
@@ -23,21 +24,43 @@ files, accepts, assigns and escalates in three pools at once beside an Assignmen
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from functools import cached_property
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, now_datetime
+from frappe.utils import format_datetime, get_datetime, now_datetime
 
-from collective_cover.cover import notify
-from collective_cover.cover.records import engine_pool, engine_request, load_candidates, load_care_team
+from collective_cover.cover import ledger, notify
+from collective_cover.cover.records import (
+	SCHEDULE_MARGIN,
+	engine_duty,
+	engine_pool,
+	engine_request,
+	load_candidates,
+	load_care_team,
+)
 from collective_cover.cover.titles import refresh_title
+from collective_cover.engine.duty_cover import (
+	DutySlot,
+	RequestState,
+	cover_plan,
+	duty_ledger_entries,
+	eligible_duties,
+	in_order,
+	offer_order,
+	request_state,
+	single,
+)
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
-from collective_cover.engine.model import EntryKind, MemberBurden
-from collective_cover.engine.policies import cover_entries, reversal_entries
+from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberBurden, Unavailability
+from collective_cover.engine.policies import reversal_entries
 from collective_cover.engine.ranking import Ranking, rank
 from collective_cover.engine.units import duty_units
+from collective_cover.kernel.committed import committed_rows
 from collective_cover.kernel.dates import aware, naive, site_tz
+from collective_cover.kernel.locks import lock_clinicians
 
 
 class NotAClinicianError(frappe.PermissionError):
@@ -64,7 +87,14 @@ class NotOfferedError(frappe.PermissionError):
 	pass
 
 
-ACCEPTING_STATUSES = ("Open", "Unfilled")
+ACCEPTING_STATUSES = ("Open", "Partially covered", "Unfilled")
+# The ladder works on a request until every duty is covered.
+LADDER_STATUSES = ("Open", "Partially covered")
+COVERED_STATUSES = ("Covered", "Completed")
+
+
+class UnknownDutyError(frappe.ValidationError):
+	pass
 
 
 def current_clinician() -> str:
@@ -80,28 +110,59 @@ def current_clinician() -> str:
 
 
 class RequestContext:
-	"""A request's pool, candidates and ranking, loaded once per state change."""
+	"""A request's pool, candidates and ranking, loaded once per state change.
 
-	def __init__(self, doc, pool_name: str | None = None, now: datetime | None = None):
+	`coverers` names the members about to cover (accept, assign): their Clinician rows are locked and
+	their schedules and absences read as committed by now, so a cover another transaction gave them
+	while this one waited for the locks is seen (`lock_coverers`)."""
+
+	def __init__(
+		self,
+		doc,
+		pool_name: str | None = None,
+		now: datetime | None = None,
+		coverers: tuple[str, ...] = (),
+		only: str | None = None,
+	):
+		"""`only`: load that member alone (accept, assign judge just them; nothing is ranked, so the
+		time under the request's lock does not grow with the pool)."""
 		self.doc = doc
 		self.now = now or aware(now_datetime())
 		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
 		self.pool = engine_pool(self.pool_doc)
 		self.request = engine_request(doc)
-		self.candidates = load_candidates(
-			self.pool_doc, self.pool, (self.request.starts_at, self.request.ends_at), self.now
-		)
-		care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
-		self.ranking: Ranking = rank(self.request, self.pool, self.candidates, care_team=care_team)
+		self.span = (self.request.starts_at, self.request.ends_at)
+		loaded = self.pool
+		if only:
+			loaded = replace(
+				self.pool, memberships=tuple(m for m in self.pool.memberships if m.member == only)
+			)
+		self.candidates = load_candidates(self.pool_doc, loaded, self.span, self.now)
+		self.locked: set[str] = set()
+		self.lock_coverers(coverers)
+		self.care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
+
+	@cached_property
+	def ranking(self) -> Ranking:
+		return rank(self.request, self.pool, self.candidates, care_team=self.care_team)
+
+	def lock_coverers(self, clinicians) -> None:
+		"""Lock the members' rows (those not yet locked) and judge them on what is committed by now."""
+		new = sorted(set(clinicians) - self.locked)
+		if not new:
+			return
+		# One member accepting two overlapping requests at once (each locking only its own request) is
+		# judged one cover after the other.
+		lock_clinicians(new)
+		self.locked.update(new)
+		self.candidates = with_committed_schedules(self.candidates, new, self.span)
+
+	def candidate(self, clinician: str):
+		return next((c for c in self.candidates if c.member.id == clinician), None)
 
 	def burden_of(self, clinician: str) -> MemberBurden:
-		return next((c.burden for c in self.candidates if c.member.id == clinician), MemberBurden(clinician))
-
-	def exclusion_of(self, clinician: str) -> str:
-		verdict = next((e for e in self.ranking.excluded if e.member == clinician), None)
-		if verdict is None:
-			return _("not a member of pool {0}").format(self.pool.name)
-		return "; ".join(r.message for r in verdict.reasons if r.hard)
+		candidate = self.candidate(clinician)
+		return candidate.burden if candidate else MemberBurden(clinician)
 
 
 def lock(name: str):
@@ -109,10 +170,76 @@ def lock(name: str):
 	return frappe.get_doc("Cover Request", name, for_update=True)
 
 
-def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
+def with_committed_schedules(candidates, clinicians: list[str], span: tuple[datetime, datetime]):
+	"""`candidates` with the shifts, covers and absences of `clinicians` as committed by now.
+
+	Under REPEATABLE READ this transaction's reads come from the snapshot of its first read, taken
+	before it waited for the members' rows: the cover a parallel accept committed meanwhile is not in
+	it. The rows are read again on a connection of their own (kernel.committed); rows only this
+	transaction has written (its own uncommitted covers) are kept as it has them."""
+	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
+	shift, away = frappe.qb.DocType("Clinician Shift"), frappe.qb.DocType("Clinician Unavailability")
+	shifts = (
+		frappe.qb.from_(shift)
+		.select(
+			shift.name,
+			shift.clinician,
+			shift.start,
+			shift.end,
+			shift.duty_kind,
+			shift.in_house_call,
+			shift.site,
+			shift.service,
+		)
+		.where(
+			shift.clinician.isin(clinicians)
+			& (shift.end > lo)
+			& (shift.start < hi)
+			& shift.displaced_by.isnull()
+		)
+	)
+	absences = (
+		frappe.qb.from_(away)
+		.select(away.name, away.clinician, away.from_datetime, away.to_datetime, away.kind)
+		.where(away.clinician.isin(clinicians) & (away.to_datetime > lo) & (away.from_datetime < hi))
+	)
+	own_shifts = {row.name: row for row in shifts.run(as_dict=True)}
+	own_absences = {row.name: row for row in absences.run(as_dict=True)}
+	committed_shifts, stored_shifts, committed_absences, stored_absences = committed_rows(
+		shifts,
+		frappe.qb.from_(shift).select(shift.name).where(shift.name.isin(list(own_shifts) or [""])),
+		absences,
+		frappe.qb.from_(away).select(away.name).where(away.name.isin(list(own_absences) or [""])),
+	)
+
+	def merged(own, committed, stored, clinician):
+		stored = {row.name for row in stored}
+		rows = [*(row for name, row in own.items() if name not in stored), *committed]
+		return [row for row in rows if row.clinician == clinician]
+
+	def refreshed(c):
+		shift_rows = merged(own_shifts, committed_shifts, stored_shifts, c.member.id)
+		return replace(
+			c,
+			schedule=tuple(engine_duty(row) for row in shift_rows if row.duty_kind != DutyKind.CLINIC.value),
+			clinic_sessions=tuple(
+				Interval(aware(row.start), aware(row.end))
+				for row in shift_rows
+				if row.duty_kind == DutyKind.CLINIC.value
+			),
+			unavailability=tuple(
+				Unavailability(aware(row.from_datetime), aware(row.to_datetime), kind=row.kind)
+				for row in merged(own_absences, committed_absences, stored_absences, c.member.id)
+			),
+		)
+
+	return [refreshed(c) if c.member.id in clinicians else c for c in candidates]
+
+
+def write_ranking_snapshot(ctx: RequestContext, label: str, stamp: str | None = None) -> None:
 	"""Append the ranking to the request's coordinator-only snapshot in one INSERT, whatever the pool's
 	size."""
-	stamp = f"{label} {naive(ctx.now):%Y-%m-%d %H:%M}"
+	stamp = stamp or snapshot_stamp(label, ctx.now)
 	rows = [
 		(r.member, r.position, 1, r.deviation, r.explanation, reason_codes(r.reasons))
 		for r in ctx.ranking.ranked
@@ -127,6 +254,55 @@ def write_ranking_snapshot(ctx: RequestContext, label: str) -> None:
 		[(*row, stamp) for row in rows],
 		ctx.now,
 	)
+
+
+def cover_label(method: str) -> str:
+	return _("At cover ({0})").format(_(method))
+
+
+def schedule_cover_snapshot(ctx: RequestContext, cover_method: str) -> None:
+	"""The pool's ranking at this cover, for "why this ranking", written by a job once the cover has
+	committed: accept and assign judge only their member under the request's lock."""
+	frappe.enqueue(
+		"collective_cover.cover.lifecycle.write_cover_snapshot",
+		queue="short",
+		job_id=f"collective_cover:ranking:{ctx.doc.name}:{naive(ctx.now):%Y%m%d%H%M%S}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		now=frappe.flags.in_test,
+		request=ctx.doc.name,
+		cover_method=cover_method,
+		at=naive(ctx.now).isoformat(),
+	)
+
+
+def write_cover_snapshot(request: str, cover_method: str, at: str) -> None:
+	"""The job behind `schedule_cover_snapshot`: idempotent, so a retried or doubled job writes the
+	snapshot once (the request's lock serialises two workers; the second finds the first's rows)."""
+	doc = lock(request)
+	now = aware(get_datetime(at))
+	label = cover_label(cover_method)
+	stamp = snapshot_stamp(label, now)
+	if frappe.db.exists("Cover Request Ranking", {"cover_request": request, "snapshot": stamp}):
+		return
+	# The pool as it stood just before the cover: its ledger rows (posted at `now`) and its shifts left out.
+	ctx = RequestContext(doc, now=now - timedelta(microseconds=1))
+	ctx.candidates = without_covers_of(ctx.candidates, doc)
+	write_ranking_snapshot(ctx, label, stamp=stamp)
+
+
+def without_covers_of(candidates, doc):
+	"""`candidates` without the duties of `doc` they cover on their schedules (the request's own cover
+	shifts; a colleague's own shift at the same hours stays)."""
+	covered = {(row.covered_by, aware(row.start), aware(row.end)) for row in doc.duties if row.covered_by}
+	return [
+		replace(c, schedule=tuple(d for d in c.schedule if (c.member.id, d.start, d.end) not in covered))
+		for c in candidates
+	]
+
+
+def snapshot_stamp(label: str, now: datetime) -> str:
+	return f"{label} {naive(now):%Y-%m-%d %H:%M}"
 
 
 def reason_codes(reasons) -> str:
@@ -178,45 +354,27 @@ def offers_of(name: str) -> list[dict]:
 	)
 
 
-def write_ledger(ctx: RequestContext, coverer: str) -> None:
-	units = sum(duty_units(d, ctx.pool.weights, ctx.pool.zone) for d in ctx.request.duties)
-	entries = cover_entries(
+def write_duty_ledger(ctx: RequestContext, coverer: str, slots: list[DutySlot]) -> None:
+	"""One cover row (and its payback rows) per duty `coverer` takes, each with that duty's units."""
+	units = [(slot.id, duty_units(slot.duty, ctx.pool.weights, ctx.pool.zone)) for slot in slots]
+	entries = duty_ledger_entries(
 		ctx.pool.policy,
 		ctx.doc.name,
 		ctx.doc.requester,
 		coverer,
-		round(units, 4),
+		units,
 		ctx.now,
 		ctx.burden_of(coverer),
 	)
 	for entry in entries:
-		insert_ledger_entry(entry, ctx.pool_doc)
+		ledger.write_entry(entry, ctx.pool_doc)
 
 
-def insert_ledger_entry(entry, pool_doc, reverses: str | None = None) -> str:
-	row = frappe.get_doc(
-		{
-			"doctype": "Cover Ledger Entry",
-			"clinician": entry.member,
-			"pool": pool_doc.name,
-			"program": pool_doc.program,
-			"entry_type": entry.kind.value,
-			"units": entry.units,
-			"posting_datetime": naive(entry.at),
-			"cover_request": entry.request,
-			"counterparty": entry.counterparty,
-			"reverses": reverses,
-			"reversed_type": entry.reversed_kind.value if entry.reversed_kind else None,
-		}
-	)
-	row.flags.written_by_app = True
-	row.insert(ignore_permissions=True)
-	return row.name
-
-
-def write_cover_shifts(ctx: RequestContext, coverer: str) -> None:
+def write_cover_shifts(ctx: RequestContext, coverer: str, slots: list[DutySlot]) -> None:
 	"""The covered duties join the coverer's schedule; own clinic half-days they overlap are given up."""
-	for duty in ctx.doc.duties:
+	rows = {row.name: row for row in ctx.doc.duties}
+	for slot in slots:
+		duty = rows[slot.id]
 		frappe.get_doc(
 			{
 				"doctype": "Clinician Shift",
@@ -245,52 +403,167 @@ def write_cover_shifts(ctx: RequestContext, coverer: str) -> None:
 		).run()
 
 
-def complete_cover(
-	ctx: RequestContext, coverer: str, method: str, override_reason: str | None = None
+def duty_slots(doc) -> list[DutySlot]:
+	"""The request's duties as the engine sees them, each with its coverer."""
+	return [DutySlot(row.name, engine_duty(row), row.covered_by or None) for row in doc.duties]
+
+
+def cover_duties(
+	ctx: RequestContext,
+	coverer: str,
+	slots: list[DutySlot],
+	method: str,
+	override_reason: str | None = None,
 ) -> None:
-	write_ledger(ctx, coverer)
-	write_cover_shifts(ctx, coverer)
-	ctx.doc.db_set(
-		{
-			"status": "Covered",
-			"covered_by": coverer,
-			"covered_at": naive(ctx.now),
-			"cover_method": method,
-			"ladder_stage": Stage.DONE.value,
-			"next_escalation_at": None,
-		}
-	)
+	"""`coverer` takes `slots`: ledger rows and cover shifts per duty, the duty rows name them, and the
+	request is Partially covered or, once every duty is, Covered. The caller writes the ranking
+	snapshot (after commit for accept and assign, see `schedule_cover_snapshot`)."""
+	write_duty_ledger(ctx, coverer, slots)
+	write_cover_shifts(ctx, coverer, slots)
+	stamp = naive(ctx.now)
+	taken = {slot.id for slot in slots}
+	for row in ctx.doc.duties:
+		if row.name in taken:
+			row.update({"covered_by": coverer, "covered_at": stamp, "cover_method": method})
+			row.db_update()
+	state = request_state(duty_slots(ctx.doc))
+	first_coverer = next(row.covered_by for row in in_request_order(ctx.doc) if row.covered_by)
+	changes = {"status": state.value, "covered_by": first_coverer}
+	if state is RequestState.COVERED:
+		changes.update(
+			{
+				"covered_at": stamp,
+				"cover_method": method,
+				"ladder_stage": Stage.DONE.value,
+				"next_escalation_at": None,
+			}
+		)
+	ctx.doc.db_set(changes)
 	if override_reason:
 		# Kept with the reason: it may speak of colleagues, so only coordinators and directors read it.
 		frappe.db.set_value("Cover Request Reason", ctx.doc.name, "override_reason", override_reason)
 	refresh_title(ctx.doc)
-	write_ranking_snapshot(ctx, _("At cover ({0})").format(_(method)))
-	notify.covered(ctx.doc)
+	notify.covered(ctx.doc, coverer, next(row.name for row in in_request_order(ctx.doc) if row.name in taken))
 
 
-def accept(name: str, now: datetime | None = None) -> None:
-	"""A member volunteers: first accept wins; eligibility is re-checked under the lock. `now` is for
-	replaying history (the demo); it defaults to the present."""
+def in_request_order(doc):
+	return sorted(doc.duties, key=lambda row: (aware(row.start), row.idx))
+
+
+def wanted_duties(doc, duties) -> set[str] | None:
+	"""The duty rows a member asked for (None: every duty still uncovered), as row names, one or a
+	list (or a JSON list); anything else, or a row of another request, is refused in words."""
+	if duties in (None, "", []):
+		return None
+	if isinstance(duties, str):
+		try:
+			duties = frappe.parse_json(duties) if duties.lstrip().startswith("[") else [duties]
+		except ValueError:
+			duties = None
+	names = {row.name for row in doc.duties}
+	if not isinstance(duties, list) or not all(isinstance(d, str) for d in duties):
+		frappe.throw(
+			_("Name the duties to cover by their row names, as a list."),
+			UnknownDutyError,
+			title=_("Unknown duty"),
+		)
+	if any(d not in names for d in duties):
+		# The caller's text is not repeated: it may be anything.
+		frappe.throw(
+			_("A duty you chose is not a duty of cover request {0}.").format(doc.name),
+			UnknownDutyError,
+			title=_("Unknown duty"),
+		)
+	return set(duties)
+
+
+def choose_duties(ctx: RequestContext, clinician: str, wanted: set[str] | None):
+	"""The duties `clinician` may take now of those asked for (named: all of them, or none when one is
+	gone or refused; otherwise every uncovered duty they are eligible for), or why not: (duties, None)
+	or ((), (label, reasons))."""
+	slots = duty_slots(ctx.doc)
+	asked = [s for s in slots if wanted is None or s.id in wanted]
+	if not any(not s.covered_by for s in asked):
+		raise_not_open(ctx.doc, clinician, wanted)
+	ended = [s for s in asked if not s.covered_by and s.duty.end <= ctx.now]
+	if wanted is not None and ended:
+		frappe.throw(
+			_("{0} ended at {1}; it can no longer be covered.").format(
+				duty_label(ctx.doc, ended[0].id), format_datetime(naive(ended[0].duty.end))
+			),
+			RequestEndedError,
+			title=_("Ended"),
+		)
+	open_wanted = {s.id for s in asked if not s.covered_by and s.duty.end > ctx.now}
+	if not open_wanted:
+		frappe.throw(
+			_(
+				"Every duty of cover request {0} still uncovered has ended; it can no longer be covered."
+			).format(ctx.doc.name),
+			RequestEndedError,
+			title=_("Ended"),
+		)
+	gone = [s for s in asked if s.covered_by and s.covered_by != clinician]
+	if wanted is not None and gone:
+		# First accept wins per duty: a run of duties partly taken meanwhile is not taken in part.
+		frappe.throw(
+			_("{0} is already covered; choose among the duties still open.").format(
+				duty_label(ctx.doc, gone[0].id)
+			),
+			AlreadyCoveredError,
+			title=_("Already covered"),
+		)
+	candidate = ctx.candidate(clinician)
+	if candidate is None:
+		return (), (ctx.doc.name, _("not a member of pool {0}").format(ctx.pool.name))
+	taken, refused = eligible_duties(candidate, ctx.request, slots, ctx.pool, open_wanted)
+	if refused and (wanted is not None or not taken):
+		verdict = refused[0]
+		reasons = "; ".join(r.message for r in verdict.eligibility.reasons if r.hard)
+		return (), (duty_label(ctx.doc, verdict.slot.id), reasons)
+	return list(taken), None
+
+
+def duty_label(doc, duty: str) -> str:
+	"""The request itself for a one-duty request (as before per-duty cover), else the duty's time."""
+	if len(doc.duties) == 1:
+		return doc.name
+	row = next(row for row in doc.duties if row.name == duty)
+	return _("{0} ({1} {2})").format(
+		doc.name, _(row.duty_kind), format_datetime(row.start, "EEE d MMM HH:mm")
+	)
+
+
+def accept(name: str, now: datetime | None = None, duties=None) -> None:
+	"""A member volunteers for `duties` (names of the request's duty rows; default: every uncovered duty
+	they are eligible for). First accept wins, duty by duty; eligibility is re-checked under the lock.
+	`now` is for replaying history (the demo); it defaults to the present."""
 	clinician = current_clinician()
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
 		raise_not_open(doc, clinician)
+	wanted = wanted_duties(doc, duties)
 	now = now or aware(now_datetime())
 	refuse_if_ended(doc, now)
-	ctx = RequestContext(doc, now=now)
-	if clinician not in ctx.ranking.order:
+	ctx = RequestContext(doc, now=now, coverers=(clinician,), only=clinician)
+	taken, refusal = choose_duties(ctx, clinician, wanted)
+	if refusal:
 		frappe.throw(
-			_("You cannot cover {0}: {1}").format(doc.name, ctx.exclusion_of(clinician)),
-			NotEligibleError,
-			title=_("Not eligible"),
+			_("You cannot cover {0}: {1}").format(*refusal), NotEligibleError, title=_("Not eligible")
 		)
-	complete_cover(ctx, clinician, "Volunteered")
+	cover_duties(ctx, clinician, taken, "Volunteered")
+	schedule_cover_snapshot(ctx, "Volunteered")
 
 
-def raise_not_open(doc, clinician: str | None = None) -> None:
-	if doc.status in ("Covered", "Completed") and clinician and doc.covered_by == clinician:
+def raise_not_open(doc, clinician: str | None = None, wanted: set[str] | None = None) -> None:
+	"""Nothing left to take: the duties asked for (or all) are covered, or the request is closed."""
+	rows = [row for row in doc.duties if wanted is None or row.name in wanted]
+	covered = doc.status in COVERED_STATUSES or (
+		doc.status in ACCEPTING_STATUSES and all(row.covered_by for row in rows)
+	)
+	if covered and clinician and all(row.covered_by == clinician for row in rows):
 		message = _("You are covering {0}.").format(doc.name)
-	elif doc.status in ("Covered", "Completed"):
+	elif covered:
 		message = _("Cover request {0} is already covered.").format(doc.name)
 	else:
 		message = _("Cover request {0} is {1} and cannot be covered.").format(doc.name, _(doc.status))
@@ -344,12 +617,14 @@ def decline(name: str, note: str | None = None, now: datetime | None = None) -> 
 		)
 
 
-def assign(name: str, clinician: str, override_reason: str | None = None) -> None:
-	"""A coordinator assigns a member; anyone ineligible only with an override reason, which is kept."""
+def assign(name: str, clinician: str, override_reason: str | None = None, duties=None) -> None:
+	"""A coordinator assigns a member `duties` (default: every uncovered duty); anyone ineligible only
+	with an override reason, which is kept."""
 	doc = lock(name)
 	doc.check_permission("write")
 	if doc.docstatus != 1 or doc.status not in ACCEPTING_STATUSES:
 		raise_not_open(doc)
+	wanted = wanted_duties(doc, duties)
 	if clinician == doc.requester:
 		frappe.throw(
 			_("{0} filed {1}; assign somebody else.").format(
@@ -358,64 +633,158 @@ def assign(name: str, clinician: str, override_reason: str | None = None) -> Non
 			NotEligibleError,
 			title=_("The requester"),
 		)
-	ctx = RequestContext(doc)
-	if clinician in ctx.ranking.order:
-		complete_cover(ctx, clinician, "Assigned", override_reason)
+	ctx = RequestContext(doc, coverers=(clinician,), only=clinician)
+	taken, refusal = choose_duties(ctx, clinician, wanted)
+	if refusal is None:
+		cover_duties(ctx, clinician, taken, "Assigned", override_reason)
+		schedule_cover_snapshot(ctx, "Assigned")
 		return
 	if not (override_reason or "").strip():
 		frappe.throw(
-			_("{0} is not eligible ({1}). Give an override reason to assign them anyway.").format(
-				frappe.db.get_value("Clinician", clinician, "full_name") or clinician,
-				ctx.exclusion_of(clinician),
+			_("{0} is not eligible for {1} ({2}). Give an override reason to assign them anyway.").format(
+				frappe.db.get_value("Clinician", clinician, "full_name") or clinician, *refusal
 			),
 			OverrideReasonRequiredError,
 			title=_("Override reason required"),
 		)
-	complete_cover(ctx, clinician, "Coordinator override", override_reason)
+	slots = [s for s in duty_slots(doc) if not s.covered_by and (wanted is None or s.id in wanted)]
+	cover_duties(ctx, clinician, slots, "Coordinator override", override_reason)
+	schedule_cover_snapshot(ctx, "Coordinator override")
 
 
 def escalate(name: str, now: datetime | None = None) -> Step:
 	"""Apply the pool's ladder to one request. Safe to run from several workers at once: the row lock
 	serialises them and the second sees the first one's stage."""
 	doc = lock(name)
-	if doc.docstatus != 1 or doc.status != "Open":
+	if doc.docstatus != 1 or doc.status not in LADDER_STATUSES:
 		return Step.NOTHING
 	return run_ladder(RequestContext(doc, now=now))
 
 
+def duty_orders(ctx: RequestContext, slots: list[DutySlot]) -> list[tuple[str, ...]]:
+	"""Each uncovered duty's ranking; a one-duty request's is the request's own."""
+	open_slots = [s for s in in_order(slots) if not s.covered_by]
+	if len(slots) == 1:
+		return [ctx.ranking.order] if open_slots else []
+	return [
+		rank(single(ctx.request, s), ctx.pool, ctx.candidates, care_team=ctx.care_team).order
+		for s in open_slots
+	]
+
+
 def run_ladder(ctx: RequestContext) -> Step:
+	"""One rung of the ladder for the request's uncovered duties: offers go to the continuity plan's
+	coverers first, then to everyone eligible for some duty; an assignment follows the plan, duty by
+	duty (the same coverer for consecutive duties whenever eligible), the overflow pool's plan taking
+	the duties nobody in the pool can."""
 	doc = ctx.doc
 	offers = offers_of(doc.name)
+	declined = frozenset(row.clinician for row in offers if row.declined_at)
+	slots = coverable_slots(ctx)
+	if not any(not s.covered_by for s in slots):
+		# Every duty left uncovered has ended: nothing more can be offered.
+		mark_unfilled(ctx)
+		return Step.MARK_UNFILLED
+	plan = cover_plan(
+		ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
+	)
+	ranked = offer_order(plan, duty_orders(ctx, slots))
 	overflow_ctx = None
-	ranked = ctx.ranking.order
-	if not ranked and ctx.pool.overflow_pool:
+	if ctx.pool.overflow_pool and any(p.member is None for p in plan):
 		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now)
+	open_slots = [p.slot for p in plan]
 	state = LadderState(
 		open=True,
 		stage=Stage(doc.ladder_stage or Stage.NEW.value),
 		submitted_at=aware(doc.submitted_at),
-		starts_at=ctx.request.starts_at,
-		ends_at=ctx.request.ends_at,
+		starts_at=min(s.duty.start for s in open_slots),
+		ends_at=max(s.duty.end for s in open_slots),
 		offered=frozenset(row.clinician for row in offers),  # a decliner is not asked again
-		declined=frozenset(row.clinician for row in offers if row.declined_at),
+		declined=declined,
 	)
-	step = next_step(
-		state, ctx.pool.ladder, ctx.now, ranked, overflow_ctx.ranking.order if overflow_ctx else None
-	)
+	overflow_ranked = None
+	if overflow_ctx:
+		overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
+	step = next_step(state, ctx.pool.ladder, ctx.now, ranked, overflow_ranked)
 	if step.step is Step.OFFER:
 		record_offers(doc, step.members, step.next_stage, ctx.now)
 		doc.db_set({"ladder_stage": step.next_stage.value, "next_escalation_at": naive(step.wake_at)})
 		notify.offered(doc, step.members, step.next_stage.value)
 	elif step.step is Step.WAIT:
 		doc.db_set("next_escalation_at", naive(step.wake_at))
-	elif step.step is Step.ASSIGN:
-		complete_cover(ctx, step.members[0], "Assigned")
-	elif step.step is Step.ASSIGN_FROM_OVERFLOW:
-		complete_cover(overflow_ctx, step.members[0], "Assigned from overflow")
+	elif step.step in (Step.ASSIGN, Step.ASSIGN_FROM_OVERFLOW):
+		assign_by_plan(ctx, overflow_ctx)
 	elif step.step is Step.MARK_UNFILLED:
-		doc.db_set({"status": "Unfilled", "ladder_stage": Stage.DONE.value, "next_escalation_at": None})
-		notify.unfilled(doc, ended=ctx.now >= ctx.request.ends_at)
+		mark_unfilled(ctx)
 	return step.step
+
+
+def coverable_slots(ctx: RequestContext) -> list[DutySlot]:
+	"""The request's duties less those that ended uncovered: no ladder can cover them any more."""
+	return [s for s in duty_slots(ctx.doc) if s.covered_by or s.duty.end > ctx.now]
+
+
+def overflow_plan(overflow_ctx: RequestContext, plan):
+	"""The overflow pool's plan for the duties the pool's own plan leaves to nobody."""
+	planned = {p.slot.id: p.member for p in plan if p.member}
+	slots = [DutySlot(s.id, s.duty, s.covered_by or planned.get(s.id)) for s in coverable_slots(overflow_ctx)]
+	return cover_plan(overflow_ctx.request, slots, overflow_ctx.pool, overflow_ctx.candidates)
+
+
+def assign_by_plan(ctx: RequestContext, overflow_ctx: RequestContext | None) -> None:
+	"""Assign every uncovered duty as the continuity plan says, the planned members' rows locked and
+	their schedules re-read as committed first; duties nobody can take leave the request Partially
+	covered (or Unfilled when none is covered) and the coordinators are alerted."""
+	for pool_ctx, method in ((ctx, "Assigned"), (overflow_ctx, "Assigned from overflow")):
+		if pool_ctx is None:
+			continue
+		pool_ctx.lock_coverers([p.member for p in planned_here(pool_ctx) if p.member])
+		# Planned again on what the locked members have committed meanwhile.
+		assigned = by_member(planned_here(pool_ctx))
+		for member, slots in assigned.items():
+			cover_duties(pool_ctx, member, slots, method)
+		if assigned:
+			# The ladder has ranked the pool anyway: its snapshot is written here, once.
+			write_ranking_snapshot(pool_ctx, cover_label(method))
+	if any(not s.covered_by for s in duty_slots(ctx.doc)):
+		mark_unfilled(ctx)
+
+
+def planned_here(pool_ctx: RequestContext):
+	slots = coverable_slots(pool_ctx)
+	offers = offers_of(pool_ctx.doc.name)
+	declined = frozenset(row.clinician for row in offers if row.declined_at)
+	return cover_plan(
+		pool_ctx.request,
+		slots,
+		pool_ctx.pool,
+		pool_ctx.candidates,
+		care_team=pool_ctx.care_team,
+		declined=declined,
+	)
+
+
+def by_member(plan) -> dict[str, list[DutySlot]]:
+	members: dict[str, list[DutySlot]] = {}
+	for cover in plan:
+		if cover.member:
+			members.setdefault(cover.member, []).append(cover.slot)
+	return members
+
+
+def mark_unfilled(ctx: RequestContext) -> None:
+	"""The ladder is done with duties nobody can take: Unfilled when no duty is covered, else the
+	request stays Partially covered; the coordinators are alerted either way."""
+	doc = ctx.doc
+	partly = any(row.covered_by for row in doc.duties)
+	doc.db_set(
+		{
+			"status": RequestState.PARTIALLY_COVERED.value if partly else "Unfilled",
+			"ladder_stage": Stage.DONE.value,
+			"next_escalation_at": None,
+		}
+	)
+	notify.unfilled(doc, ended=ctx.now >= ctx.request.ends_at)
 
 
 def record_offers(doc, members, stage: Stage, now: datetime) -> None:
@@ -430,8 +799,8 @@ def record_offers(doc, members, stage: Stage, now: datetime) -> None:
 
 
 def reverse_cover(doc, method=None) -> None:
-	"""doc_event on Cover Request cancel: every ledger row of the request gets a reversal; the cover
-	shifts go away and displaced clinic half-days come back."""
+	"""doc_event on Cover Request cancel: every ledger row of the request gets a reversal, duty by duty;
+	the cover shifts go away and displaced clinic half-days come back."""
 	if not doc.covered_by:
 		return
 	led = frappe.qb.DocType("Cover Ledger Entry")
@@ -458,11 +827,13 @@ def reverse_cover(doc, method=None) -> None:
 			)  # fmt: skip
 			for r in rows
 		]
-		pool_of = {r.name: r.pool for r in rows}
+		original = {r.name: r for r in rows}
 		for reversal in reversal_entries(originals, now):
-			pool = pool_of[reversal.reverses]
-			pools.setdefault(pool, frappe.get_doc("Jeopardy Pool", pool))
-			insert_ledger_entry(reversal, pools[pool], reverses=reversal.reverses)
+			row = original[reversal.reverses]
+			pools.setdefault(row.pool, frappe.get_doc("Jeopardy Pool", row.pool))
+			# Each duty's rows are reversed as that duty's.
+			reversal = replace(reversal, duty=row.cover_request_duty)
+			ledger.write_entry(reversal, pools[row.pool], reverses=reversal.reverses)
 	frappe.db.delete("Clinician Shift", {"cover_request": doc.name, "source": "Cover"})
 	shift = frappe.qb.DocType("Clinician Shift")
 	frappe.qb.update(shift).set(shift.displaced_by, None).where(shift.displaced_by == doc.name).run()

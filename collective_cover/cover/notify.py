@@ -32,8 +32,10 @@ def offered(doc, clinicians, stage: str) -> None:
 	owe(doc, "Offer", stage, "Clinician", list(users_of(clinicians)))
 
 
-def covered(doc) -> None:
-	owe(doc, "Covered", "", "Clinician", list(users_of([doc.requester, doc.covered_by])))
+def covered(doc, coverer: str, duty: str) -> None:
+	"""`coverer` took duties of `doc`, `duty` the first of them: they and the requester hear it, once for
+	each cover given (a request split across members confirms each member's part)."""
+	owe(doc, "Covered", duty, "Clinician", list(users_of([doc.requester, coverer])))
 
 
 def unfilled(doc, ended: bool = False) -> None:
@@ -111,7 +113,7 @@ def send_owed(request: str, delivery_event: str, occasion: str = "") -> None:
 	if not owed:
 		return
 	doc = frappe.get_doc("Cover Request", request)
-	sent = SENDERS[delivery_event](doc, [row.recipient for row in owed])
+	sent = SENDERS[delivery_event](doc, [row.recipient for row in owed], occasion)
 	update = (
 		frappe.qb.update(delivery)
 		.set(delivery.status, "Delivered" if sent else "Withdrawn")
@@ -154,27 +156,34 @@ def count_failed_attempt(request: str, event: str, occasion: str) -> None:
 	).run()
 
 
-def offer_payload(doc) -> dict:
-	"""The public face of a request: duty, service, time, units and where to accept. Nothing else."""
-	first = sorted(doc.duties, key=lambda d: d.start)[0]
+def offer_payload(doc, duties=None) -> dict:
+	"""The public face of a request, or of some of its `duties` (a cover of part of it): duty, service,
+	time, units and where to accept. Nothing else."""
+	if not duties:
+		duties, starts, ends, units = doc.duties, doc.starts_at, doc.ends_at, doc.total_units
+	else:
+		starts, ends = min(d.start for d in duties), max(d.end for d in duties)
+		units = round(sum(d.units or 0 for d in duties), 2)
+	first = sorted(duties, key=lambda d: d.start)[0]
 	return {
 		"request": doc.name,
 		"pool": doc.pool,
 		"duty_kind": first.duty_kind,
 		"service": first.service or "",
-		"duties": len(doc.duties),
-		"starts_at": format_datetime(doc.starts_at, "EEE d MMM HH:mm"),
-		"ends_at": format_datetime(doc.ends_at, "EEE d MMM HH:mm"),
-		"units": doc.total_units,
+		"duties": len(duties),
+		"starts_at": format_datetime(starts, "EEE d MMM HH:mm"),
+		"ends_at": format_datetime(ends, "EEE d MMM HH:mm"),
+		"units": units,
 		"accept_url": get_url(f"/cover-offers?request={doc.name}"),
 	}
 
 
-def send_offers(doc, clinicians: list[str]) -> bool:
-	"""An offer is news only while the request can be taken; once covered or cancelled it is withdrawn."""
-	if doc.status not in ("Open", "Unfilled"):
+def send_offers(doc, clinicians: list[str], stage: str) -> bool:
+	"""An offer is news only while the request can be taken; once covered or cancelled it is withdrawn.
+	Of a partly covered request, only the duties still open are offered."""
+	if doc.status not in ("Open", "Partially covered", "Unfilled"):
 		return False
-	payload = offer_payload(doc)
+	payload = offer_payload(doc, [row for row in doc.duties if not row.covered_by])
 	subject = _("Cover needed: {0} {1}, {2}").format(
 		payload["duty_kind"], payload["service"], payload["starts_at"]
 	)
@@ -189,27 +198,29 @@ def send_offers(doc, clinicians: list[str]) -> bool:
 	return True
 
 
-def send_covered(doc, clinicians: list[str]) -> bool:
-	"""The coverer and the requester each hear who covers; a request cancelled meanwhile tells nobody."""
-	if doc.status not in ("Covered", "Completed"):
+def send_covered(doc, clinicians: list[str], duty: str) -> bool:
+	"""The coverer and the requester each hear who covers which duties; a cover cancelled meanwhile
+	tells nobody. `duty` (the delivery's occasion) is the first duty of the cover given."""
+	coverer = next((row.covered_by for row in doc.duties if row.name == duty), None)
+	if not coverer or doc.status not in ("Partially covered", "Covered", "Completed"):
 		return False
-	payload = offer_payload(doc)
-	users = users_of(set(clinicians) & {doc.requester, doc.covered_by})
+	payload = offer_payload(doc, [row for row in doc.duties if row.covered_by == coverer])
+	users = users_of(set(clinicians) & {doc.requester, coverer})
 	names = dict(
 		frappe.get_all(
 			"Clinician",
-			filters={"name": ("in", [doc.requester, doc.covered_by])},
+			filters={"name": ("in", [doc.requester, coverer])},
 			fields=["name", "full_name"],
 			as_list=True,
 		)
 	)
 	link = f"/app/cover-request/{doc.name}"
-	if doc.covered_by in users:
+	if coverer in users:
 		subject = _("You are covering {0} for {1}, {2}").format(
 			payload["duty_kind"], names.get(doc.requester), payload["starts_at"]
 		)
 		deliver(
-			[users[doc.covered_by]],
+			[users[coverer]],
 			subject,
 			"cover_confirmed",
 			{**payload, "requester_name": names.get(doc.requester)},
@@ -218,20 +229,20 @@ def send_covered(doc, clinicians: list[str]) -> bool:
 		)
 	if doc.requester in users:
 		subject = _("Your {0} on {1} is covered by {2}").format(
-			payload["duty_kind"], payload["starts_at"], names.get(doc.covered_by)
+			payload["duty_kind"], payload["starts_at"], names.get(coverer)
 		)
 		deliver(
 			[users[doc.requester]],
 			subject,
 			"cover_confirmed",
-			{**payload, "coverer_name": names.get(doc.covered_by)},
+			{**payload, "coverer_name": names.get(coverer)},
 			"cover_confirmed",
 			link,
 		)
 	return True
 
 
-def send_unfilled(doc, coordinators: list[str], ended: bool = False) -> bool:
+def send_unfilled(doc, coordinators: list[str], occasion: str = "", ended: bool = False) -> bool:
 	"""Coordinators hear of a request nobody is left to cover while it still is Unfilled."""
 	if doc.status != "Unfilled":
 		return False
@@ -255,12 +266,12 @@ def send_unfilled(doc, coordinators: list[str], ended: bool = False) -> bool:
 	return True
 
 
-def send_ended(doc, coordinators: list[str]) -> bool:
-	return send_unfilled(doc, coordinators, ended=True)
+def send_ended(doc, coordinators: list[str], occasion: str = "") -> bool:
+	return send_unfilled(doc, coordinators, occasion, ended=True)
 
 
-# What sends each event: called with the request and the recipients still owed, under their row locks;
-# returns False when the message is no longer news (it is then marked Withdrawn, not sent).
+# What sends each event: called with the request, the recipients still owed (under their row locks) and
+# the delivery's occasion (an offer's stage, a cover's first duty); returns False when the message is no longer news (it is then marked Withdrawn, not sent).
 SENDERS = {
 	"Offer": send_offers,
 	"Covered": send_covered,

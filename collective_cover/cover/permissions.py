@@ -18,7 +18,17 @@ def _own(field_names: tuple[str, ...], doctype: str, user: str | None) -> str:
 
 
 def cover_request_query(user: str | None = None) -> str:
-	return _own(("requester", "covered_by"), "Cover Request", user)
+	"""Their own requests, and those they cover a duty of (a request split across coverers names only
+	its first coverer in `covered_by`)."""
+	return clinician_condition(
+		user,
+		lambda value: (
+			f"(`tabCover Request`.`requester` = {value} or `tabCover Request`.`covered_by` = {value}"
+			" or exists (select 1 from `tabCover Request Duty` duty"
+			" where duty.`parent` = `tabCover Request`.`name` and duty.`parenttype` = 'Cover Request'"
+			f" and duty.`covered_by` = {value}))"
+		),
+	)
 
 
 def ledger_entry_query(user: str | None = None) -> str:
@@ -52,7 +62,11 @@ def cover_request_permission(doc, ptype=None, user=None) -> bool | None:
 	if ptype in ("write", "submit", "cancel", "delete") and not is_staff(user or frappe.session.user):
 		# Only the requester changes their own request; the coverer only reads it.
 		return _is_own(doc, ("requester",), user)
-	return _is_own(doc, ("requester", "covered_by"), user)
+	own = _is_own(doc, ("requester", "covered_by"), user)
+	if own is False and doc.get("duties"):
+		clinician = clinician_of(user or frappe.session.user)
+		return bool(clinician) and any(row.covered_by == clinician for row in doc.duties)
+	return own
 
 
 def ledger_entry_permission(doc, ptype=None, user=None) -> bool | None:

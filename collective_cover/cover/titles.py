@@ -1,4 +1,5 @@
-"""The title a cover request is listed under: "Day · Wards A · Tue 15 Dec (Ana Ruiz → Farid Haddad)".
+"""The title a cover request is listed under: "Day · Wards A · Tue 15 Dec (Ana Ruiz → Farid Haddad)", or
+with several coverers of its duties "Day ×5 · Wards A · Mon 14 – Fri 18 Dec (Ana Ruiz → Ben Ode, Cy Li)".
 
 It is stored (the doctype's title field) so lists, the calendar and the form header show it without a
 query per row, and the lifecycle refreshes it whenever the coverer changes. It names the requester, so
@@ -33,7 +34,9 @@ def request_title(doc) -> str:
 		where = _("{0} and {1} more").format(services[0], len(services) - 1)
 	people = full_name(doc.requester)
 	if doc.covered_by and doc.status != "Cancelled":
-		people = f"{people} → {full_name(doc.covered_by)}"
+		# Per-duty cover: every coverer, in the order of their first duty.
+		coverers = list(dict.fromkeys(row.covered_by for row in duties if row.get("covered_by")))
+		people = f"{people} → {', '.join(full_name(c) for c in coverers or [doc.covered_by])}"
 	head = " · ".join(part for part in (duty_kinds(duties), where, day_span(days[0], days[-1])) if part)
 	title = f"{head} ({people})"
 	return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"

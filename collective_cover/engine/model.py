@@ -239,6 +239,7 @@ class LedgerEntry:
 	reverses: str | None = None  # id of the row a reversal undoes
 	reversed_kind: EntryKind | None = None  # so aggregates need no self-join
 	id: str | None = None
+	duty: str | None = None  # the request's duty row the entry is for (per-duty cover)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .eligibility import Eligibility, Reason, check_eligibility
 from .fairness import deviations
-from .model import Candidate, CoverRequest, Duty, Policy, Pool
+from .model import Candidate, CoverRequest, Policy, Pool
 
 CARE_TEAM_MARGIN = 1.0
 # Aware, like every activation time it is compared with: never activated sorts as longest ago.
@@ -157,43 +157,6 @@ def _explain(
 			"ranked after members who pass every rule: " + "; ".join(r.message for r in verdict.reasons)
 		)
 	return "; ".join(parts)
-
-
-@dataclass(frozen=True)
-class DutyCover:
-	duty: Duty
-	member: str | None
-	held: bool  # the previous duty's coverer kept this one (continuity hold)
-
-
-def continuity_plan(
-	request: CoverRequest,
-	pool: Pool,
-	candidates: Sequence[Candidate],
-	*,
-	care_team: Collection[str] = (),
-) -> tuple[DutyCover, ...]:
-	"""Coverers for a multi-duty request: one member for every duty when anybody is eligible for all;
-	otherwise duty by duty, keeping the previous duty's coverer whenever they are still eligible."""
-	whole = rank(request, pool, candidates, care_team=care_team)
-	duties = sorted(request.duties, key=lambda d: d.start)
-	if whole.ranked:
-		first = whole.ranked[0].member
-		return tuple(DutyCover(d, first, held=i > 0) for i, d in enumerate(duties))
-
-	plan: list[DutyCover] = []
-	taken: dict[str, tuple[Duty, ...]] = {}
-	previous = None
-	for duty in duties:
-		single = replace(request, duties=(duty,))
-		with_taken = [replace(c, schedule=c.schedule + taken.get(c.member.id, ())) for c in candidates]
-		order = rank(single, pool, with_taken, care_team=care_team).order
-		member = previous if previous in order else (order[0] if order else None)
-		plan.append(DutyCover(duty, member, held=member is not None and member == previous))
-		if member:
-			taken[member] = (*taken.get(member, ()), duty)
-		previous = member
-	return tuple(plan)
 
 
 def pool_order(pool: Pool, candidates: Sequence[Candidate]) -> list[str]:

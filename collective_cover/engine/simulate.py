@@ -43,6 +43,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .blocks import block_of
+from .duty_cover import DutySlot, cover_plan
 from .eligibility import check_eligibility
 from .fairness import academic_window, days, exposure, pool_fairness
 from .ladder import LadderState, Stage, Step, next_step
@@ -500,6 +501,106 @@ def simulate(
 	]
 
 
+# --- multi-day absences: whole-request cover against per-duty cover ----------------------------------
+
+ABSENCE_DUTIES = (3, 5)  # an absence takes this many consecutive own shifts, at least and at most
+ABSENCES = 60
+
+
+@dataclass(frozen=True)
+class AbsenceOutcome:
+	"""How multi-duty requests fare when one member must take them whole, and duty by duty with
+	continuity (`duty_cover.cover_plan`)."""
+
+	requests: int
+	filled_whole: int  # somebody in the pool is eligible for every duty
+	filled_per_duty: int  # every duty has a coverer in the continuity plan
+	split_coverers: int  # distinct coverers, summed over the requests only per-duty cover fills
+
+	@property
+	def per_duty_only(self) -> int:
+		"""Requests per-duty cover fills that whole-request cover leaves to overflow (or Unfilled)."""
+		return self.filled_per_duty - self.filled_whole
+
+	def figures(self) -> dict[str, int]:
+		return {
+			"requests": self.requests,
+			"filled_whole": self.filled_whole,
+			"filled_per_duty": self.filled_per_duty,
+			"per_duty_only": self.per_duty_only,
+			"split_coverers": self.split_coverers,
+		}
+
+
+def multi_day_absences(programme: Programme, count: int = ABSENCES) -> tuple[CoverRequest, ...]:
+	"""`count` absences of 3–5 consecutive own shifts, drawn from the programme's schedules (seeded)."""
+	rng = random.Random(programme.seed + 1)
+	absences = []
+	for i in range(count):
+		member = rng.choice(programme.members)
+		shifts = programme.schedules[member.id]
+		length = rng.randint(*ABSENCE_DUTIES)
+		if len(shifts) < length:
+			continue
+		first = rng.randrange(len(shifts) - length + 1)
+		duties = shifts[first : first + length]
+		submitted = duties[0].start - timedelta(hours=12)
+		absences.append(CoverRequest(f"AB-{i + 1:03d}", member.id, programme.pool.name, duties, submitted))
+	return tuple(absences)
+
+
+def compare_absence_cover(programme: Programme, absences: Sequence[CoverRequest]) -> AbsenceOutcome:
+	"""Each absence judged on the programme's own schedules, ledger empty: filled whole by one member
+	(`ranking.rank`), or duty by duty (`duty_cover.cover_plan`)."""
+	pool = programme.pool
+	filled_whole = filled_per_duty = split_coverers = 0
+	for request in absences:
+		to_date = (ACADEMIC_YEAR[0], request.submitted_at.date())
+		candidates = [
+			Candidate(
+				member=member,
+				membership=pool.membership_of(member.id),
+				burden=MemberBurden(member.id),
+				exposure=exposure(
+					member,
+					pool.membership_of(member.id),
+					programme.unavailability[member.id],
+					to_date,
+					pool.zone,
+				),
+				schedule=_near(list(programme.schedules[member.id]), request.starts_at, request.ends_at),
+				unavailability=programme.unavailability[member.id],
+				clinic_sessions=_near(
+					list(programme.clinic_sessions[member.id]), request.starts_at, request.ends_at
+				),
+			)
+			for member in programme.members
+		]
+		whole = bool(rank(request, pool, candidates).order)
+		slots = [DutySlot(f"{request.id}-{i}", d) for i, d in enumerate(request.duties)]
+		plan = cover_plan(request, slots, pool, candidates)
+		filled_whole += whole
+		if all(p.member for p in plan):
+			filled_per_duty += 1
+			if not whole:
+				split_coverers += len({p.member for p in plan})
+	return AbsenceOutcome(len(absences), filled_whole, filled_per_duty, split_coverers)
+
+
+def describe_absences(outcome: AbsenceOutcome) -> str:
+	split = (
+		f", shared among {outcome.split_coverers / outcome.per_duty_only:.1f} coverers each"
+		if outcome.per_duty_only
+		else ""
+	)
+	return (
+		f"Multi-day absences ({outcome.requests} requests of {ABSENCE_DUTIES[0]}–{ABSENCE_DUTIES[1]} own "
+		f"shifts): whole-request cover fills {outcome.filled_whole}, per-duty cover with continuity fills "
+		f"{outcome.filled_per_duty} ({outcome.per_duty_only} that whole-request cover leaves to overflow"
+		f"{split})."
+	)
+
+
 # --- output ------------------------------------------------------------------------------------------
 
 
@@ -595,11 +696,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 		pyplot()  # fail before the run, not after it
 	programme = synthetic_programme(args.seed, args.members)
 	outcomes = simulate(programme)
+	absences = compare_absence_cover(programme, multi_day_absences(programme))
 	if args.json:
-		print(json.dumps(as_json(programme, outcomes), indent=2))
+		print(
+			json.dumps({**as_json(programme, outcomes), "multi_day_absences": absences.figures()}, indent=2)
+		)
 	else:
 		print(describe(programme))
 		print(format_table(outcomes))
+		print(describe_absences(absences))
 	if args.plot:
 		plot(outcomes, args.plot)
 	return 0

@@ -19,9 +19,11 @@ import importlib.util
 import os
 import re
 import unittest
+from datetime import datetime, time, timedelta
 
 import frappe
 from frappe.installer import update_site_config
+from frappe.utils import getdate
 from frappe.utils.password import update_password
 
 from collective_cover.cover import lifecycle
@@ -193,6 +195,48 @@ class TestResidentsPhone(BrowserTestCase):
 			}
 		).insert(ignore_permissions=True)
 		cls.to_cancel = make_request(cls.requester, cls.pool, hours_from_now=120).name
+		# A three-day absence, clear of the requests above, whose days can be taken one by one.
+		first = getdate() + timedelta(days=17)
+		cls.absence = frappe.get_doc(
+			{
+				"doctype": "Cover Request",
+				"requester": cls.requester,
+				"pool": cls.pool,
+				"duties": [
+					{
+						"start": datetime.combine(first + timedelta(days=i), time(7)),
+						"end": datetime.combine(first + timedelta(days=i), time(19)),
+						"duty_kind": "Day",
+						"service": "Wards B",
+					}
+					for i in range(3)
+				],
+			}
+		).insert(ignore_permissions=True)
+		cls.absence.submit()
+
+	def test_a_colleague_takes_one_day_of_a_multi_day_absence_from_their_phone(self):
+		coverer = self.open_page(PHONE)
+		self.log_in(coverer, user_of(self.coverer), "/my-cover")
+		offer = coverer.locator(f"#offers [data-request='{self.absence.name}']")
+		self.assertEqual(offer.locator(".mc-accept-duty").count(), 3)
+		second = self.absence.duties[1].name
+		offer.locator(f"[data-duty='{second}'] .mc-accept-duty").click()
+		coverer.wait_for_selector(
+			f"#offers [data-request='{self.absence.name}'] [data-duty='{second}'] .mc-duty-state"
+		)
+		offer = coverer.locator(f"#offers [data-request='{self.absence.name}']")
+		self.assertIn("You are covering this", offer.locator(f"[data-duty='{second}']").inner_text())
+		self.assertEqual(offer.locator(".mc-accept-duty").count(), 2)
+		self.assertIn(
+			f"You are covering this duty of {self.absence.name}.", coverer.locator(".mc-toast").inner_text()
+		)
+		self.screenshot(coverer, "offers", "phone-take-one-duty.png")
+		self.assert_fits_one_hand(coverer)
+		frappe.db.rollback()  # a fresh snapshot of what the server committed
+		self.assertEqual(
+			frappe.db.get_value("Cover Request", self.absence.name, "status"), "Partially covered"
+		)
 
 	def assert_fits_one_hand(self, page):
 		"""No horizontal scroll at 390 px, and every visible button is at least 44 px tall."""

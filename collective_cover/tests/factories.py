@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
-from collective_cover.cover.lifecycle import insert_ledger_entry
+from collective_cover.cover.ledger import write_entry
 from collective_cover.engine.model import TRAINEE_ROLES, EntryKind, LedgerEntry
 from collective_cover.kernel.dates import aware
 
@@ -178,7 +178,7 @@ def post(
 ) -> str:
 	"""One ledger row, written the way the app writes it (the ledger refuses rows typed by hand)."""
 	entry = LedgerEntry(clinician, kind, units, aware(at), request=request, reversed_kind=reversed_kind)
-	return insert_ledger_entry(entry, frappe.get_doc("Jeopardy Pool", pool))
+	return write_entry(entry, frappe.get_doc("Jeopardy Pool", pool))
 
 
 def cover_and_reversal(

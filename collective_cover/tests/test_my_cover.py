@@ -45,6 +45,17 @@ def full_name(clinician: str) -> str:
 	return frappe.db.get_value("Clinician", clinician, "full_name")
 
 
+# A duty of an offer nobody covers yet, as the member sees it.
+OPEN_DUTY = {"units": 1.0, "open": True, "mine": False, "coverer": ""}
+
+
+def duty_rows(request: str) -> list[str]:
+	"""The request's duty rows, first duty first."""
+	return frappe.get_all(
+		"Cover Request Duty", filters={"parent": request}, order_by="start asc", pluck="name"
+	)
+
+
 class TestMyCover(CoverRequestTestCase):
 	def test_a_call_out_files_the_request_at_once_and_keeps_the_reason_private(self):
 		frappe.set_user(user_of(self.requester))
@@ -69,10 +80,15 @@ class TestMyCover(CoverRequestTestCase):
 					"can_cancel": True,
 					"duties": [
 						{
+							"duty": duty_rows(filed["request"])[0],
 							"duty_kind": "Day",
 							"service": "Wards A",
 							"site": "Main Hospital",
 							"when": when(start, end),
+							"units": 1.0,
+							"open": True,
+							"mine": False,
+							"coverer": "",
 						}
 					],
 				}
@@ -220,8 +236,22 @@ class TestMyCover(CoverRequestTestCase):
 				"status": "Open",
 				"units": 2.0,
 				"duties": [
-					{"duty_kind": "Day", "service": "", "site": "Main Hospital", "when": when(*first)},
-					{"duty_kind": "Night", "service": "", "site": "North Site", "when": when(*second)},
+					{
+						"duty": duty_rows(two_duties.name)[0],
+						"duty_kind": "Day",
+						"service": "",
+						"site": "Main Hospital",
+						"when": when(*first),
+						**OPEN_DUTY,
+					},
+					{
+						"duty": duty_rows(two_duties.name)[1],
+						"duty_kind": "Night",
+						"service": "",
+						"site": "North Site",
+						"when": when(*second),
+						**OPEN_DUTY,
+					},
 				],
 			},
 		)
@@ -261,7 +291,17 @@ class TestMyCover(CoverRequestTestCase):
 					"units": 1.0,
 					"covering_for": full_name(self.requester),
 					"duties": [
-						{"duty_kind": "Day", "service": "Wards A", "site": "", "when": when(start, end)}
+						{
+							"duty": duty_rows(doc.name)[0],
+							"duty_kind": "Day",
+							"service": "Wards A",
+							"site": "",
+							"when": when(start, end),
+							"units": 1.0,
+							"open": False,
+							"mine": True,
+							"coverer": "",
+						}
 					],
 				}
 			],
@@ -337,6 +377,43 @@ class TestMyCover(CoverRequestTestCase):
 			page = get_response_content(route)
 			self.assertTrue("&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page, route)
 			self.assertFalse(hostile in page, route)
+
+	def test_one_duty_of_a_multi_day_request_is_taken_alone_and_a_second_tap_says_you_cover_it(self):
+		first, second = shift_at(48), shift_at(72)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Cover Request",
+				"requester": self.requester,
+				"pool": self.pool,
+				"duties": [
+					{"duty_kind": "Day", "start": first[0], "end": first[1], "service": "Wards A"},
+					{"duty_kind": "Day", "start": second[0], "end": second[1], "service": "Wards A"},
+				],
+			}
+		).insert()
+		doc.submit()
+		day_one, day_two = duty_rows(doc.name)
+		frappe.set_user(user_of(self.members[1]))
+		self.assertEqual(accept(doc.name, duties=[day_two])["status"], "Partially covered")
+		(offer,) = open_offers()
+		self.assertEqual(
+			[(d["duty"], d["open"], d["mine"]) for d in offer["duties"]],
+			[(day_one, True, False), (day_two, False, True)],
+		)
+		(cover,) = my_covers()
+		self.assertEqual((cover["request"], cover["units"]), (doc.name, 1.0))
+		self.assertEqual([d["duty"] for d in cover["duties"]], [day_two])
+		page = get_response_content("my-cover")
+		self.assertTrue("You are covering this" in page)
+		self.assertTrue(f'<li data-duty="{day_one}">' in page)
+		self.assertEqual(page.count("Take this duty"), 1)
+		with self.assertRaises(AlreadyCoveredError) as again:
+			accept(doc.name, duties=[day_two])
+		self.assertEqual(str(again.exception), f"You are covering {doc.name}.")
+		frappe.set_user(user_of(self.requester))
+		(mine,) = my_requests()
+		self.assertEqual(mine["status"], "Partially covered")
+		self.assertEqual([d["coverer"] for d in mine["duties"]], ["", full_name(self.members[1])])
 
 	def test_a_user_who_is_no_clinician_is_sent_to_desk(self):
 		frappe.set_user(make_user("coordinator-home@cc-test.example", roles=("Cover Coordinator",)))

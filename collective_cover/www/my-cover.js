@@ -83,6 +83,18 @@ frappe.ready(() => {
 				(answer) => __("You are covering {0}. Thank you.", [answer.name]),
 				() => document.getElementById("covers").scrollIntoView()
 			);
+		} else if (button.classList.contains("mc-accept-duty")) {
+			const duty = button.closest("[data-duty]").dataset.duty;
+			act(
+				button,
+				request,
+				() =>
+					call("collective_cover.api.cover.accept", {
+						cover_request: request.dataset.request,
+						duties: [duty],
+					}),
+				(answer) => __("You are covering this duty of {0}. Thank you.", [answer.name])
+			);
 		} else if (button.classList.contains("mc-decline")) {
 			act(
 				button,

@@ -61,8 +61,11 @@ class TestDemoProgramme(FrappeTestCase):
 		self.assertEqual(created["Jeopardy Pool"], 3)
 		self.assertEqual(created["Cover Request"], len(plan.requests))
 		self.assertEqual(frappe.db.count("Cover Request", {"program": DEMO_PROGRAM}), len(plan.requests))
-		covered = frappe.db.count("Cover Request", {"program": DEMO_PROGRAM, "covered_by": ("is", "set")})
-		# Collective pools write one cover row per covered request.
+		demo_requests = frappe.get_all("Cover Request", filters={"program": DEMO_PROGRAM}, pluck="name")
+		covered = frappe.db.count(
+			"Cover Request Duty", {"parent": ("in", demo_requests), "covered_by": ("is", "set")}
+		)
+		# Collective pools write one cover row per covered duty.
 		self.assertEqual(frappe.db.count("Cover Ledger Entry", {"program": DEMO_PROGRAM}), covered)
 		self.assertEqual(created["Cover Ledger Entry"], covered)
 		# The senior's nights during the PGY-3 retreat: nobody eligible, no overflow.

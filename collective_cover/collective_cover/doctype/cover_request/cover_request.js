@@ -1,6 +1,7 @@
 frappe.ui.form.on("Cover Request", {
 	refresh(frm) {
-		const accepting = frm.doc.docstatus === 1 && ["Open", "Unfilled"].includes(frm.doc.status);
+		const accepting =
+			frm.doc.docstatus === 1 && ["Open", "Partially covered", "Unfilled"].includes(frm.doc.status);
 		if (accepting && frappe.user.has_role(["Cover Coordinator", "System Manager"])) {
 			frm.add_custom_button(__("Assign"), () => assign_dialog(frm));
 		}
@@ -58,10 +59,23 @@ function render_ladder(frm) {
 }
 
 function assign_dialog(frm) {
+	// A multi-duty request can be assigned duty by duty; none ticked assigns every open duty.
+	const open_duties = (frm.doc.duties || []).filter((d) => !d.covered_by);
+	const duty_fields =
+		frm.doc.duties.length > 1
+			? open_duties.map((d) => ({
+					fieldname: `duty_${d.name}`,
+					fieldtype: "Check",
+					label: `${__(d.duty_kind)} ${frappe.datetime.str_to_user(d.start)} – ${frappe.datetime.str_to_user(d.end)}`,
+			  }))
+			: [];
 	const dialog = new frappe.ui.Dialog({
 		title: __("Assign cover"),
 		fields: [
 			{ fieldname: "clinician", fieldtype: "Link", options: "Clinician", label: __("Clinician"), reqd: 1 },
+			...(duty_fields.length
+				? [{ fieldtype: "Section Break", label: __("Duties (none ticked: every open duty)") }, ...duty_fields]
+				: []),
 			{
 				fieldname: "override_reason",
 				fieldtype: "Small Text",
@@ -71,10 +85,16 @@ function assign_dialog(frm) {
 		],
 		primary_action_label: __("Assign"),
 		primary_action(values) {
+			const duties = open_duties.filter((d) => values[`duty_${d.name}`]).map((d) => d.name);
 			frappe
 				.call({
 					method: "collective_cover.api.cover.assign",
-					args: { cover_request: frm.doc.name, ...values },
+					args: {
+						cover_request: frm.doc.name,
+						clinician: values.clinician,
+						override_reason: values.override_reason,
+						duties: duties.length ? JSON.stringify(duties) : null,
+					},
 					freeze: true,
 				})
 				.then(() => {

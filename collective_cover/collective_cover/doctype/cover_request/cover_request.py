@@ -127,7 +127,7 @@ class CoverRequest(Document):
 	def cancel_refusal(self) -> str | None:
 		"""Why a requester may not cancel this request, if they may not: once it is covered only a
 		coordinator cancels it (the permission hook keeps everyone else but staff from cancelling)."""
-		if self.status in ("Covered", "Completed") and not is_staff():
+		if self.status in ("Partially covered", *lifecycle.COVERED_STATUSES) and not is_staff():
 			return _("{0} is already covered; ask a coordinator to cancel it.").format(self.name)
 		return None
 

@@ -12,6 +12,6 @@ frappe.views.calendar["Cover Request"] = {
 	// Frappe's calendar has four colours (warning, danger, success, default): as in the list, orange
 	// waits for cover, red is unfilled, green is covered; blue (default) is done or needs nobody.
 	get_css_class(event) {
-		return { Open: "warning", Unfilled: "danger", Covered: "success" }[event.status] || "default";
+		return { Open: "warning", "Partially covered": "warning", Unfilled: "danger", Covered: "success" }[event.status] || "default";
 	},
 };

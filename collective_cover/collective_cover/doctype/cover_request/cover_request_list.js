@@ -5,6 +5,7 @@ frappe.listview_settings["Cover Request"] = {
 	colours: {
 		Draft: "gray",
 		Open: "orange",
+		"Partially covered": "yellow",
 		Covered: "green",
 		Completed: "blue",
 		Cancelled: "gray",
