@@ -7,6 +7,7 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
 from collective_cover.cover import ledger, lifecycle, notify
+from collective_cover.engine.ladder import Stage
 
 
 def escalate_due_requests() -> None:
@@ -20,6 +21,9 @@ def escalate_due_requests() -> None:
 		.where(
 			(request.docstatus == 1)
 			& request.status.isin(lifecycle.LADDER_STATUSES)  # a partly covered request climbs on
+			# A partly covered request whose ladder is done (its other duties nobody could take) is
+			# left alone, also once it has ended: it was settled and its coordinators told.
+			& (request.ladder_stage.isnull() | (request.ladder_stage != Stage.DONE.value))
 			& ((request.next_escalation_at <= now) | (request.ends_at <= now))
 		)
 		.orderby(request.next_escalation_at)

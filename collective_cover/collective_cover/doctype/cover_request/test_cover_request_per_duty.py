@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import frappe
 from frappe.utils import getdate
 
-from collective_cover.cover import lifecycle
+from collective_cover.cover import jobs, lifecycle
 from collective_cover.engine.ladder import Step
 from collective_cover.engine.model import EntryKind
 from collective_cover.patches import cover_each_duty_of_covered_requests
@@ -251,6 +251,15 @@ class TestPerDutyCover(CoverRequestTestCase):
 			):
 				self.accept_as(self.ana, doc.name, duties=[doc.duties[0].name])
 		self.assertEqual(self.duty_coverers(doc.name), [None, None, None, self.ben, self.cy])
+		# The ladder settles it: nothing left to offer, partly covered, done.
+		with self.freeze_time(after_wednesday):
+			jobs.escalate_due_requests()
+		doc.reload()
+		self.assertEqual((doc.status, doc.ladder_stage), ("Partially covered", "Done"))
+		# And it is left alone from then on, also once its last duty has ended.
+		with self.freeze_time(datetime.combine(self.monday + timedelta(days=5), time(9))):
+			jobs.escalate_due_requests()
+		self.assertEqual(frappe.db.get_value("Cover Request", doc.name, "modified"), doc.modified)
 
 	def test_assign_per_duty_and_cancel_reverses_every_duty(self):
 		doc = self.file_week()
