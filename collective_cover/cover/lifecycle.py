@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import format_datetime, now_datetime
 
-from collective_cover.cover import notify
+from collective_cover.cover import handover, notify
 from collective_cover.cover.records import engine_pool, engine_request, load_candidates, load_care_team
 from collective_cover.cover.titles import refresh_title
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
@@ -235,6 +235,7 @@ def complete_cover(
 ) -> None:
 	write_ledger(ctx, coverer)
 	write_cover_shifts(ctx, coverer)
+	handover.hand_over(ctx.doc.name, coverer)
 	ctx.doc.db_set(
 		{
 			"status": "Covered",
@@ -417,6 +418,7 @@ def record_offers(doc, members, stage: Stage, now: datetime) -> None:
 def reverse_cover(doc, method=None) -> None:
 	"""doc_event on Cover Request cancel: every ledger row of the request gets a reversal; the cover
 	shifts go away and displaced clinic half-days come back."""
+	handover.give_back(doc.name)
 	if not doc.covered_by:
 		return
 	led = frappe.qb.DocType("Cover Ledger Entry")
