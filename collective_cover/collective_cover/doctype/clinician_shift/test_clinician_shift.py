@@ -16,7 +16,6 @@ from collective_cover.tests.factories import (
 	make_clinician,
 	make_pool,
 	make_program,
-	make_request,
 	remove_committed_records,
 	shift_at,
 	user_of,
@@ -146,15 +145,22 @@ class TestShiftHandover(CoverRequestTestCase):
 		return filed["request"]
 
 	def handover_of(self, shift) -> tuple:
-		return frappe.db.get_value(
+		request, status = frappe.db.get_value(
 			"Clinician Shift", shift.name, ["handed_over_by_request", "handover_status"]
 		)
+		return request or None, status or None  # a new row's blank Select is "", a cleared one NULL
 
-	def requester_free_for(self, shift) -> bool:
-		"""Whether the requester is eligible to cover a colleague's request at the shift's times."""
-		other = make_request(self.members[1], self.pool, submit=False)
-		other.duties[0].update({"start": shift.start, "end": shift.end})
-		other.insert(ignore_permissions=True)
+	def requester_free_for(self, shift, colleague: int = 1) -> bool:
+		"""Whether the requester is eligible to cover a request colleague `colleague` files for the
+		shift's times."""
+		other = frappe.get_doc(
+			{
+				"doctype": "Cover Request",
+				"requester": self.members[colleague],
+				"pool": self.pool,
+				"duties": [{"duty_kind": "Night", "start": shift.start, "end": shift.end}],
+			}
+		).insert(ignore_permissions=True)
 		return self.requester in lifecycle.RequestContext(other).ranking.order
 
 	def test_a_duty_filed_from_a_shift_takes_the_shifts_kind_service_site_and_times(self):
@@ -186,6 +192,7 @@ class TestShiftHandover(CoverRequestTestCase):
 		lifecycle.accept(request)
 		frappe.set_user("Administrator")
 		self.assertEqual(self.handover_of(shift), (request, "Handed over"))
+		self.assertTrue(self.requester_free_for(shift, colleague=2))
 		self.assertEqual(
 			frappe.get_all(
 				"Clinician Shift",
@@ -202,7 +209,6 @@ class TestShiftHandover(CoverRequestTestCase):
 				}
 			],
 		)
-		self.assertTrue(self.requester_free_for(shift))
 
 	def test_a_cancelled_cover_gives_the_shift_back(self):
 		shift = self.own_shift()
@@ -213,7 +219,7 @@ class TestShiftHandover(CoverRequestTestCase):
 		frappe.get_doc("Cover Request", request).cancel()
 		self.assertEqual(self.handover_of(shift), (None, None))
 		self.assertFalse(frappe.db.exists("Clinician Shift", {"covers_shift": shift.name}))
-		self.assertFalse(self.requester_free_for(shift))
+		self.assertFalse(self.requester_free_for(shift, colleague=2))
 		frappe.set_user(user_of(self.requester))
 		self.assertEqual([s["shift"] for s in my_shifts()], [shift.name])  # free to call out of again
 
