@@ -60,13 +60,16 @@ class TestCallOutFromScheduleOverHTTP(CommittedRecordsTestCase):
 
 	def duties_of(self, request: str) -> list[tuple]:
 		frappe.db.rollback()  # a fresh snapshot of what the server committed
-		return frappe.get_all(
-			"Cover Request Duty",
-			filters={"parent": request},
-			fields=["duty_kind", "service", "site", "start", "end"],
-			order_by="start asc",
-			as_list=True,
-		)
+		return [
+			tuple(row)
+			for row in frappe.get_all(
+				"Cover Request Duty",
+				filters={"parent": request},
+				fields=["duty_kind", "service", "site", "start", "end"],
+				order_by="start asc",
+				as_list=True,
+			)
+		]
 
 	def test_a_resident_in_another_zone_files_from_a_schedule_row_and_types_a_pool_wall_time(self):
 		shift = self.shift(3)
