@@ -13,6 +13,8 @@ export_python_type_annotations = True
 
 # Desk-wide JavaScript: the filters the reports and dashboard chart sources share (public/js/).
 app_include_js = "collective_cover.bundle.js"
+# Duty times in the pool's zone and "Pick from my schedule" (cover/handover.py links what is picked).
+doctype_js = {"Cover Request": "public/js/cover_request_schedule.js"}
 
 # Roles are not standard documents, so they ship as fixtures — filtered to this app's own roles.
 fixtures = [
@@ -65,6 +67,7 @@ doc_events = {
 	# Door checks on every record of this module, before any rule reads its values.
 	"*": {"before_validate": "collective_cover.kernel.validators.check_values"},
 	"Cover Request": {
+		"before_submit": "collective_cover.cover.handover.link_picked_shifts",
 		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
 		"on_cancel": "collective_cover.cover.lifecycle.reverse_cover",
 	},

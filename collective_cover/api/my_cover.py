@@ -152,6 +152,9 @@ def my_shifts() -> list[dict]:
 			"service": shift.service or "",
 			"site": shift.site or "",
 			"when": when(shift.start, shift.end, zone),
+			# As stored (the site's zone): Desk's "Pick from my schedule" puts them in the duty grid.
+			"start": str(shift.start),
+			"end": str(shift.end),
 		}
 		for shift in shifts
 		if not any(start < shift.end and end > shift.start for start, end in taken)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import IfNull
 from frappe.utils import get_datetime, now_datetime
 
 CALLED_OUT = "Called out"
@@ -110,6 +111,32 @@ def call_out_of(request: str, shifts: list[str]) -> None:
 		.set(table.handover_status, CALLED_OUT)
 		.where(table.name.isin(shifts))
 	).run()
+
+
+def link_picked_shifts(doc, method=None) -> None:
+	"""doc_event `before_submit` on Cover Request: a duty at exactly the times of one of the requester's
+	own shifts was picked from their schedule (Desk's "Pick from my schedule", or the web form), so that
+	shift is the one given away. Shifts the phone page already claimed are linked to this request; one
+	already in another request stays with it (the overlap check refuses that filing)."""
+	table = frappe.qb.DocType("Clinician Shift")
+	times = {(get_datetime(duty.start), get_datetime(duty.end)) for duty in doc.duties}
+	if not times:
+		return
+	mine = (
+		frappe.qb.from_(table)
+		.select(table.name, table.start, table.end)
+		.where(
+			(table.clinician == doc.requester)
+			& table.start.isin([start for start, _end in times])
+			& table.handed_over_by_request.isnull()
+			& table.displaced_by.isnull()
+			& (IfNull(table.source, "") != "Cover")
+		)
+		.for_update()
+	).run(as_dict=True)
+	call_out_of(
+		doc.name, [row.name for row in mine if (get_datetime(row.start), get_datetime(row.end)) in times]
+	)
 
 
 def hand_over(request: str, coverer: str) -> None:

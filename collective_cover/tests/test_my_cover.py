@@ -182,6 +182,8 @@ class TestMyCover(CoverRequestTestCase):
 					"service": "Wards B",
 					"site": "North Site",
 					"when": when(upcoming.start, upcoming.end),
+					"start": str(upcoming.start),
+					"end": str(upcoming.end),
 				}
 			],
 		)

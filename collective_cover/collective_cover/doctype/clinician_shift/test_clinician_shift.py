@@ -269,3 +269,20 @@ class TestShiftHandover(CoverRequestTestCase):
 		frappe.set_user(user_of(self.requester))
 		(mine,) = [r for r in my_requests() if r["request"] == filed["request"]]
 		self.assertTrue(mine["duties"][0]["when"].endswith("07:00 – 19:00 (Pacific/Auckland)"), mine)
+
+	def test_a_desk_filing_of_a_picked_shift_gives_that_shift_away(self):
+		shift, other_day = self.own_shift(), self.own_shift(hours_from_now=96)
+		frappe.set_user(user_of(self.requester))
+		picked = next(s for s in my_shifts() if s["shift"] == shift.name)  # as "Pick from my schedule" does
+		doc = frappe.get_doc(
+			{
+				"doctype": "Cover Request",
+				"requester": self.requester,
+				"pool": self.pool,
+				"duties": [{k: picked[k] for k in ("duty_kind", "service", "site", "start", "end")}],
+			}
+		).insert()
+		doc.submit()
+		frappe.set_user("Administrator")
+		self.assertEqual(self.handover_of(shift), (doc.name, "Called out"))
+		self.assertEqual(self.handover_of(other_day), (None, None))
