@@ -345,13 +345,18 @@ class TestDeskFilingInThePoolsZone(BrowserTestCase):
 		page.wait_for_selector(".form-layout", timeout=60_000)
 		page.wait_for_load_state("networkidle")
 		page.evaluate("(pool) => cur_frm.set_value('pool', pool)", self.pool)
-		page.wait_for_selector(f"text=Times are in {self.POOL_ZONE}.", timeout=30_000)
+		page.wait_for_selector(
+			f".grid-description:has-text('Times are in {self.POOL_ZONE}.')", timeout=30_000
+		)
 		page.click("button:has-text('Pick from my schedule')")
 		dialog = page.locator(".modal.show")
 		dialog.locator("label", has_text="Wards Z").click()
 		dialog.locator("button.btn-primary").click()
-		row = page.locator("[data-fieldname=duties] .grid-body .grid-row").first
+		row = page.locator("[data-fieldname=duties] .grid-body .grid-row", has_text="Wards Z")
 		row.wait_for()
 		self.assertIn("07:00", row.inner_text())
-		self.assertEqual(page.evaluate("cur_frm.doc.duties[0].start"), str(self.start))
+		self.assertEqual(
+			page.evaluate("cur_frm.doc.duties.map((d) => [d.start, d.service])"),
+			[[str(self.start), "Wards Z"]],
+		)
 		self.assertEqual(self.errors, [])

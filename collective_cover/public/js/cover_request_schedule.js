@@ -25,6 +25,10 @@ collective_cover.pool_zone = {
 		this.apply(zone);
 		const shown = (frappe.boot.time_zone && frappe.boot.time_zone.user) || "";
 		frm.set_df_property("duties", "description", __("Times are in {0}.", [shown]));
+		// The grid writes its description once, when made; say it again for this pool.
+		const grid = frm.fields_dict.duties.grid;
+		grid.set_grid_description();
+		$(grid.parent).find(".grid-description").show();
 		frm.refresh_field("duties");
 	},
 };
@@ -72,6 +76,10 @@ async function pick_from_schedule(frm) {
 		],
 		primary_action_label: __("Add"),
 		primary_action({ shifts: picked }) {
+			// The new form's one blank duty row gives way to what was picked.
+			(frm.doc.duties || [])
+				.filter((d) => !d.start && !d.end)
+				.forEach((d) => frappe.model.clear_doc(d.doctype, d.name));
 			const taken = new Set((frm.doc.duties || []).map((d) => `${d.start}|${d.end}`));
 			for (const shift of shifts.filter((s) => picked.includes(s.shift))) {
 				if (taken.has(`${shift.start}|${shift.end}`)) continue;
