@@ -56,8 +56,12 @@ has_permission = {
 override_whitelisted_methods = {
 	"frappe.client.get_count": "collective_cover.kernel.core_queries.get_count",
 	"frappe.client.get": "collective_cover.kernel.core_queries.get",
+	"frappe.desk.search.search_link": "collective_cover.kernel.core_queries.search_link",
+	"frappe.desk.search.search_widget": "collective_cover.kernel.core_queries.search_widget",
+	"frappe.desk.listview.get_group_by_count": "collective_cover.kernel.core_queries.get_group_by_count",
 }
-before_request = ["collective_cover.kernel.core_queries.check_query_request"]
+# Every request to this app's methods and doctypes is checked at the door, before it runs.
+before_request = ["collective_cover.kernel.doors.check_request"]
 
 # The pool reports open on (their required Pool filter's default).
 boot_session = "collective_cover.boot.boot_session"
@@ -67,9 +71,16 @@ doc_events = {
 	# Door checks on every record of this module, before any rule reads its values.
 	"*": {"before_validate": "collective_cover.kernel.validators.check_values"},
 	"Cover Request": {
+		# The site's Assignment Rules, as Administrator, before Frappe applies them as the session user
+		# (who may not share the request): see kernel/automation.py.
+		"on_update": "collective_cover.kernel.automation.apply_assignment_rules",
+		"on_update_after_submit": "collective_cover.kernel.automation.apply_assignment_rules",
 		"before_submit": "collective_cover.cover.handover.link_picked_shifts",
 		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
-		"on_cancel": "collective_cover.cover.lifecycle.reverse_cover",
+		"on_cancel": [
+			"collective_cover.kernel.automation.apply_assignment_rules",
+			"collective_cover.cover.lifecycle.reverse_cover",
+		],
 	},
 	"User": {"on_trash": "collective_cover.calendar_feed.tokens.remove_with_user"},
 }

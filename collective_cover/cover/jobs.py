@@ -6,12 +6,12 @@ from __future__ import annotations
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
-from collective_cover.cover import ledger, lifecycle
+from collective_cover.cover import ledger, lifecycle, notify
 
 
 def escalate_due_requests() -> None:
 	"""Every minute: apply the ladder to open requests whose next rung is due, and to those whose last
-	duty has ended (they become Unfilled)."""
+	duty has ended (they become Unfilled); then send the deliveries whose own job was lost."""
 	request = frappe.qb.DocType("Cover Request")
 	now = now_datetime()
 	due = (
@@ -35,6 +35,28 @@ def escalate_due_requests() -> None:
 			frappe.db.rollback()
 			frappe.log_error(
 				title=f"Escalation failed for {name}", reference_doctype="Cover Request", reference_name=name
+			)
+	send_overdue_deliveries()
+
+
+def send_overdue_deliveries() -> None:
+	"""What a request still owes a minute after it was written lost its RQ job (Redis restarted or was
+	flushed, or no worker ran): send it now, each request's event in a transaction of its own."""
+	for name, event, occasion in notify.overdue_deliveries():
+		try:
+			notify.send_owed(name, event, occasion)
+			if not frappe.flags.in_test:
+				frappe.db.commit()  # release these delivery rows before the next ones
+		except Exception:
+			if frappe.flags.in_test:
+				raise
+			frappe.db.rollback()
+			notify.count_failed_attempt(name, event, occasion)
+			frappe.db.commit()  # the attempt is counted although the sending was rolled back
+			frappe.log_error(
+				title=f"Delivery of {event} failed for {name}",
+				reference_doctype="Cover Request",
+				reference_name=name,
 			)
 
 

@@ -4,6 +4,21 @@ Every change that can race (two members accepting, two scheduler workers escalat
 request row with SELECT … FOR UPDATE, then re-reads the state and re-checks eligibility under the
 lock. Nothing is kept in process memory: web and worker processes on many machines share only the
 database.
+
+Lock order. Every transaction takes its row locks in this order and commits promptly, so no two wait
+on each other in a cycle (a deadlock answers HTTP 500):
+
+1. a filing only: the "CR-" naming series row (Frappe names the request on insert), then its own new
+   request and the site's Assignment Rule row, when a rule applies (Frappe writes its last user);
+2. the request row (`lock`, SELECT … FOR UPDATE): accept, decline, assign, escalate, cancel;
+3. the Clinician rows the change checks, by primary key;
+4. the "CLE-" naming series row (ledger entries: covers, reversals, standby credits);
+5. the coverer's Clinician Shift rows (cover shifts written, clinic half-days displaced);
+6. rows only this request has: offers, ranking snapshot, Cover Delivery rows owed.
+
+Deliveries are sent after commit in transactions of their own, which lock only their delivery rows
+(SKIP LOCKED); the ladder job commits after each request. collective_cover/tests/test_parallel_pools.py
+files, accepts, assigns and escalates in three pools at once beside an Assignment Rule: no server error.
 """
 
 from __future__ import annotations

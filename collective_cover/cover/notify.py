@@ -1,32 +1,157 @@
 """Who hears about a cover request, through which channel, and with which words.
 
-Messages go out from RQ jobs queued after the transaction commits, one job id per request and event,
-so a retried transaction never doubles a message. What is said is built in one place
-(`offer_payload`) and never includes the reason; the requester's name goes only to the coverer and
-to coordinators.
+Every message a state change owes is first written as a Cover Delivery row (the outbox) in the
+transaction of the change itself, so it exists exactly when the change does. An RQ job queued after
+commit sends it at once; should Redis lose that job (a restart, a flush, a worker that never comes),
+the every-minute ladder job sends whatever is still owed after a minute. Whoever sends locks the rows
+it sends (SKIP LOCKED, so a second deliverer passes them by) and marks them Delivered in the
+transaction that queues the email and writes the bell notification: each recipient hears once.
+
+What is said is built in one place (`offer_payload`) and never includes the reason, nor does a
+delivery row; the requester's name goes only to the coverer and to coordinators.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_url
+from frappe.utils import format_datetime, get_url, now_datetime
 
 from collective_cover.kernel.access import coordinator_users
-from collective_cover.kernel.messaging import deliver, enqueue, users_of
+from collective_cover.kernel.messaging import deliver, enqueue, is_silenced, users_of
+
+# A delivery still owed this long after it was written lost its RQ job; the ladder job sends it.
+OVERDUE_AFTER = timedelta(minutes=1)
+# A delivery whose sending failed this often is left for a person to look at (Error Log has why).
+MAX_ATTEMPTS = 5
 
 
 def offered(doc, clinicians, stage: str) -> None:
-	if clinicians:
-		enqueue(send_offers, f"offer:{doc.name}:{stage}", request=doc.name, clinicians=list(clinicians))
+	owe(doc, "Offer", stage, "Clinician", list(users_of(clinicians)))
 
 
 def covered(doc) -> None:
-	enqueue(send_covered, f"covered:{doc.name}", request=doc.name)
+	owe(doc, "Covered", "", "Clinician", list(users_of([doc.requester, doc.covered_by])))
 
 
 def unfilled(doc, ended: bool = False) -> None:
-	enqueue(send_unfilled, f"unfilled:{doc.name}", request=doc.name, ended=ended)
+	owe(doc, "Ended" if ended else "Unfilled", "", "User", coordinator_users(doc.program))
+
+
+def owe(doc, event: str, occasion: str, recipient_type: str, recipients: list[str]) -> None:
+	"""Write the deliveries `doc` owes in the current transaction, in one INSERT whatever their number,
+	and queue their sending for after commit. A delivery owed already is not owed again (unique key)."""
+	if is_silenced() or not recipients:
+		return
+	now = now_datetime()
+	frappe.db.bulk_insert(
+		"Cover Delivery",
+		[
+			"name",
+			"cover_request",
+			"program",
+			"event",
+			"occasion",
+			"recipient_type",
+			"recipient",
+			"status",
+			"attempts",
+			"owner",
+			"modified_by",
+			"creation",
+			"modified",
+		],
+		[
+			(
+				frappe.generate_hash(length=10),
+				doc.name,
+				doc.program,
+				event,
+				occasion,
+				recipient_type,
+				recipient,
+				"Owed",
+				0,
+				"Administrator",
+				"Administrator",
+				now,
+				now,
+			)
+			for recipient in dict.fromkeys(recipients)
+		],
+		ignore_duplicates=True,
+	)
+	enqueue(
+		send_owed,
+		f"deliver:{doc.name}:{event}:{occasion}",
+		request=doc.name,
+		delivery_event=event,
+		occasion=occasion,
+	)
+
+
+def send_owed(request: str, delivery_event: str, occasion: str = "") -> None:
+	"""Send what `request` still owes for `delivery_event` and `occasion`, and mark it sent, in one
+	transaction (the argument is not called `event`: frappe.enqueue takes that name for itself).
+	Rows another deliverer holds are skipped, not waited for: that deliverer sends them."""
+	delivery = frappe.qb.DocType("Cover Delivery")
+	owed = (
+		frappe.qb.from_(delivery)
+		.select(delivery.name, delivery.recipient)
+		.where(
+			(delivery.cover_request == request)
+			& (delivery.event == delivery_event)
+			& (delivery.occasion == occasion)
+			& (delivery.status == "Owed")
+		)
+		.for_update(skip_locked=True)
+	).run(as_dict=True)
+	if not owed:
+		return
+	doc = frappe.get_doc("Cover Request", request)
+	sent = SENDERS[delivery_event](doc, [row.recipient for row in owed])
+	update = (
+		frappe.qb.update(delivery)
+		.set(delivery.status, "Delivered" if sent else "Withdrawn")
+		.set(delivery.attempts, delivery.attempts + 1)
+		.set(delivery.modified, now_datetime())
+		.where(delivery.name.isin([row.name for row in owed]))
+	)
+	if sent:
+		update = update.set(delivery.delivered_at, now_datetime())
+	update.run()
+
+
+def overdue_deliveries() -> list[tuple[str, str, str]]:
+	"""(request, event, occasion) of deliveries still owed a minute after they were written."""
+	delivery = frappe.qb.DocType("Cover Delivery")
+	return (
+		frappe.qb.from_(delivery)
+		.select(delivery.cover_request, delivery.event, delivery.occasion)
+		.distinct()
+		.where(
+			(delivery.status == "Owed")
+			& (delivery.creation <= now_datetime() - OVERDUE_AFTER)
+			& (delivery.attempts < MAX_ATTEMPTS)
+		)
+	).run()
+
+
+def count_failed_attempt(request: str, event: str, occasion: str) -> None:
+	"""A sending that raised was rolled back with everything it wrote; count the attempt on its own."""
+	delivery = frappe.qb.DocType("Cover Delivery")
+	(
+		frappe.qb.update(delivery)
+		.set(delivery.attempts, delivery.attempts + 1)
+		.where(
+			(delivery.cover_request == request)
+			& (delivery.event == event)
+			& (delivery.occasion == occasion)
+			& (delivery.status == "Owed")
+		)
+	).run()
 
 
 def offer_payload(doc) -> dict:
@@ -45,10 +170,10 @@ def offer_payload(doc) -> dict:
 	}
 
 
-def send_offers(request: str, clinicians: list[str]) -> None:
-	doc = frappe.get_doc("Cover Request", request)
+def send_offers(doc, clinicians: list[str]) -> bool:
+	"""An offer is news only while the request can be taken; once covered or cancelled it is withdrawn."""
 	if doc.status not in ("Open", "Unfilled"):
-		return
+		return False
 	payload = offer_payload(doc)
 	subject = _("Cover needed: {0} {1}, {2}").format(
 		payload["duty_kind"], payload["service"], payload["starts_at"]
@@ -61,12 +186,15 @@ def send_offers(request: str, clinicians: list[str]) -> None:
 		"cover_offer",
 		payload["accept_url"],
 	)
+	return True
 
 
-def send_covered(request: str) -> None:
-	doc = frappe.get_doc("Cover Request", request)
+def send_covered(doc, clinicians: list[str]) -> bool:
+	"""The coverer and the requester each hear who covers; a request cancelled meanwhile tells nobody."""
+	if doc.status not in ("Covered", "Completed"):
+		return False
 	payload = offer_payload(doc)
-	users = users_of([doc.requester, doc.covered_by])
+	users = users_of(set(clinicians) & {doc.requester, doc.covered_by})
 	names = dict(
 		frappe.get_all(
 			"Clinician",
@@ -100,10 +228,13 @@ def send_covered(request: str) -> None:
 			"cover_confirmed",
 			link,
 		)
+	return True
 
 
-def send_unfilled(request: str, ended: bool = False) -> None:
-	doc = frappe.get_doc("Cover Request", request)
+def send_unfilled(doc, coordinators: list[str], ended: bool = False) -> bool:
+	"""Coordinators hear of a request nobody is left to cover while it still is Unfilled."""
+	if doc.status != "Unfilled":
+		return False
 	payload = offer_payload(doc)
 	if ended:
 		subject = _("Ended uncovered: {0} {1}, {2} — nobody took it before it ended").format(
@@ -114,10 +245,25 @@ def send_unfilled(request: str, ended: bool = False) -> None:
 			payload["duty_kind"], payload["service"], payload["starts_at"]
 		)
 	deliver(
-		coordinator_users(doc.program),
+		coordinators,
 		subject,
 		"cover_unfilled",
 		payload,
 		"cover_unfilled",
 		f"/app/cover-request/{doc.name}",
 	)
+	return True
+
+
+def send_ended(doc, coordinators: list[str]) -> bool:
+	return send_unfilled(doc, coordinators, ended=True)
+
+
+# What sends each event: called with the request and the recipients still owed, under their row locks;
+# returns False when the message is no longer news (it is then marked Withdrawn, not sent).
+SENDERS = {
+	"Offer": send_offers,
+	"Covered": send_covered,
+	"Unfilled": send_unfilled,
+	"Ended": send_ended,
+}

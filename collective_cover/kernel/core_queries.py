@@ -6,8 +6,14 @@ keeps private or crash on what it does not store.
   row conditions.
 - `frappe.client.get` with filters answers "no permission" when a hidden record matches and "not found"
   when none does: for this module's doctypes both are "not found".
+- `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions` skip every
+  permission check of the list (Frappe drops to `ignore_permissions`): for this module's doctypes
+  they search as the caller's own list does.
+- `frappe.desk.listview.get_group_by_count` groups by any column and, for "assigned to", counts
+  through a query with no permission check: for this module's doctypes it groups only by a stored
+  column and counts assignments of the records the caller may list.
 - Every list, count, group, export and search request on this module's doctypes is checked before it
-  runs (`check_query_request`, a `before_request` hook): each field it filters, sorts, groups or selects
+  runs (`check_query_request`, run by the request door in `kernel/doors.py`): each field it filters, sorts, groups or selects
   on must be a stored column of the doctype or of one of its tables. A virtual field (the reason fields
   of a cover request) or a made-up name would otherwise reach MariaDB and come back as a server error.
 
@@ -22,8 +28,11 @@ import re
 
 import frappe
 import frappe.client
+import frappe.desk.listview
+import frappe.desk.search
 from frappe import _
 from frappe.model import child_table_fields, data_fieldtypes, default_fields, optional_fields
+from frappe.query_builder.functions import Count
 
 from collective_cover.kernel.validators import MODULE
 
@@ -47,9 +56,9 @@ QUERY_METHODS = {
 }
 # Where a list is asked for by path rather than by method.
 LIST_PATHS = re.compile(r"^/api/(?:resource|v2/document|v2/doctype)/(?P<doctype>[^/]+)(?:/count)?/?$")
-FIELD_PARAMS = ("fields", "fieldname", "group_by", "searchfield", "field")
+FIELD_PARAMS = ("fields", "fieldname", "group_by", "searchfield", "field", "filter_fields")
 SORT_PARAMS = ("order_by", "sort_by")
-FILTER_PARAMS = ("filters", "or_filters")
+FILTER_PARAMS = ("filters", "or_filters", "current_filters")
 
 
 class UnknownQueryFieldError(frappe.ValidationError):
@@ -65,7 +74,7 @@ def is_app_doctype(doctype) -> bool:
 
 
 @frappe.whitelist()
-def get_count(doctype, filters=None, debug=False, cache=False):
+def get_count(doctype: str, filters=None, debug=False, cache=False):
 	"""`frappe.client.get_count`, counting only what the caller may list for this module's doctypes."""
 	if not is_app_doctype(doctype):
 		return frappe.client.get_count(doctype, filters, debug, cache)
@@ -79,7 +88,7 @@ def get_count(doctype, filters=None, debug=False, cache=False):
 
 
 @frappe.whitelist()
-def get(doctype, name=None, filters=None, parent=None):
+def get(doctype: str, name: str | None = None, filters=None, parent: str | None = None):
 	"""`frappe.client.get`; for this module's doctypes a filter finds only records the caller may read,
 	so "not found" and "not allowed" cannot be told apart."""
 	if is_app_doctype(doctype) and not name and filters:
@@ -92,9 +101,101 @@ def get(doctype, name=None, filters=None, parent=None):
 	return frappe.client.get(doctype, name=name, filters=None if name else filters, parent=parent)
 
 
+@frappe.whitelist()
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	"""`frappe.desk.search.search_link`, never ignoring the permissions of this module's doctypes."""
+	return frappe.desk.search.search_link(
+		doctype,
+		txt,
+		query,
+		filters,
+		page_length,
+		searchfield,
+		reference_doctype,
+		False if is_app_doctype(doctype) else ignore_user_permissions,
+	)
+
+
+@frappe.whitelist()
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | None | dict | list = None,
+	filter_fields=None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	"""`frappe.desk.search.search_widget`, never ignoring the permissions of this module's doctypes."""
+	return frappe.desk.search.search_widget(
+		doctype,
+		txt,
+		query,
+		searchfield,
+		start,
+		page_length,
+		filters,
+		filter_fields,
+		as_dict,
+		reference_doctype,
+		False if is_app_doctype(doctype) else ignore_user_permissions,
+	)
+
+
+@frappe.whitelist()
+def get_group_by_count(doctype: str, current_filters: str, field: str) -> list[dict]:
+	"""`frappe.desk.listview.get_group_by_count`; for this module's doctypes only stored columns group,
+	and assignments are counted on the records the caller may list."""
+	if not is_app_doctype(doctype):
+		return frappe.desk.listview.get_group_by_count(doctype, current_filters, field)
+	filters = frappe.parse_json(current_filters)
+	if field != "assigned_to":
+		if field not in columns_of(frappe.get_meta(doctype)) or field == "*":
+			refuse_field(doctype, field)
+		return frappe.get_list(
+			doctype,
+			filters=filters,
+			group_by=f"`tab{doctype}`.`{field}`",
+			fields=["count(*) as count", f"`{field}` as name"],
+			order_by="count desc",
+			limit=50,
+		)
+	listed = frappe.get_list(doctype, filters=filters, pluck="name", limit_page_length=0, order_by=None)
+	todo, user = frappe.qb.DocType("ToDo"), frappe.qb.DocType("User")
+	count = Count("*").as_("count")
+	return (
+		frappe.qb.from_(todo)
+		.join(user)
+		.on(todo.allocated_to == user.name)
+		.select(todo.allocated_to.as_("name"), count)
+		.where(
+			(todo.status != "Cancelled")
+			& (user.user_type == "System User")
+			& (todo.reference_type == doctype)
+			& todo.reference_name.isin(listed or [""])
+		)
+		.groupby(todo.allocated_to)
+		.orderby(count, order=frappe.qb.desc)
+		.limit(50)
+	).run(as_dict=True)
+
+
 def check_query_request() -> None:
-	"""before_request: refuse a list, count or search of this module's doctypes that names a field
-	that is not stored, before it reaches the database."""
+	"""Refuse a list, count or search of this module's doctypes that names a field that is not stored,
+	before it reaches the database (run by the request door, `kernel/doors.py`)."""
 	request = getattr(frappe.local, "request", None)
 	if request is None:
 		return
@@ -109,15 +210,23 @@ def check_query_request() -> None:
 	if not is_app_doctype(doctype):
 		return
 	allowed = stored_columns(doctype)
+	if params.get("field") == "assigned_to":
+		allowed.add("assigned_to")  # the list sidebar's "Assigned To" group, counted from ToDo
 	for name in referenced_fields(params):
-		if name not in allowed and name.split(".", 1)[-1] not in allowed:
-			frappe.throw(
-				_("{0} has no field {1} that can be listed, filtered or sorted on.").format(
-					_(doctype), frappe.bold(name[:60])
-				),
-				UnknownQueryFieldError,
-				title=_("Unknown field"),
-			)
+		# A field of another table ("Cover Request Reason.reason_note") is its own table's: only the
+		# doctype's own tables are joined with the caller's permissions.
+		if name not in allowed:
+			refuse_field(doctype, name)
+
+
+def refuse_field(doctype: str, name: str) -> None:
+	frappe.throw(
+		_("{0} has no field {1} that can be listed, filtered or sorted on.").format(
+			_(doctype), frappe.bold(str(name)[:60])
+		),
+		UnknownQueryFieldError,
+		title=_("Unknown field"),
+	)
 
 
 def stored_columns(doctype: str) -> set[str]:

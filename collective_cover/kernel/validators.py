@@ -5,6 +5,10 @@ so a hook that reads an unknown select value, a date it cannot parse or a list w
 fails with a server error. `check_values` runs first (a `before_validate` doc event on every doctype of
 this module) and turns each of these into a clear, translated message; nothing is written.
 
+Every text has a cap (`TEXT_LIMITS` for fields, `MAX_ARGUMENT_LENGTH` for the arguments of the app's
+methods, checked by `kernel/doors.py`): a note is a few paragraphs, and a 100 kB one would otherwise be
+cut by the database or fail there.
+
 Datetimes that carry a UTC offset are taken at the instant they name and stored in the site's time zone,
 the zone every stored datetime of this app is in.
 """
@@ -34,6 +38,20 @@ TEXT_TYPES = {
 	"Dynamic Link",
 	"Autocomplete",
 }
+# Characters a text field may hold: one line for names and links (Frappe's Data column is 140 wide), a
+# few paragraphs for notes and reasons, a page for a coaching note (rich text carries its markup).
+TEXT_LIMITS = {
+	"Data": 140,
+	"Link": 140,
+	"Dynamic Link": 140,
+	"Autocomplete": 140,
+	"Small Text": 2000,
+	"Text": 2000,
+	"Long Text": 20_000,
+	"Text Editor": 20_000,
+}
+# The longest text argument of a whitelisted method: the longest note a method takes.
+MAX_ARGUMENT_LENGTH = TEXT_LIMITS["Small Text"]
 NUMBER_TYPES = {"Int", "Float", "Currency", "Percent", "Rating", "Check", "Duration"}
 
 
@@ -58,6 +76,8 @@ def check_values(doc, method=None) -> None:
 				check_option(value, df, field_label(record, df))
 			elif df.fieldtype in TEXT_TYPES and not isinstance(value, str):
 				refuse(_("{0} must be text.").format(field_label(record, df)))
+			elif df.fieldtype in TEXT_TYPES:
+				check_length(value, df.length or TEXT_LIMITS[df.fieldtype], field_label(record, df))
 			elif df.fieldtype in NUMBER_TYPES:
 				check_number(value, field_label(record, df))
 
@@ -109,6 +129,11 @@ def parse_date(value, label: str) -> date:
 def check_year(year: int, label: str) -> None:
 	if not EARLIEST_YEAR <= year <= LATEST_YEAR:
 		refuse(_("{0} must be between the years {1} and {2}.").format(label, EARLIEST_YEAR, LATEST_YEAR))
+
+
+def check_length(text: str, limit: int, label: str) -> None:
+	if len(text) > limit:
+		refuse(_("{0} is {1} characters long; at most {2} are kept.").format(label, len(text), limit))
 
 
 def check_option(value, df, label: str) -> None:

@@ -313,7 +313,7 @@ def remove_committed_records(tag: str) -> None:
 		"Cover Request", filters={"requester": ("in", clinicians or [""])}, pluck="name"
 	)
 	frappe.db.delete("Cover Request Duty", {"parent": ("in", requests_ or [""])})
-	for doctype in ("Cover Request Ranking", "Cover Request Offer"):
+	for doctype in ("Cover Request Ranking", "Cover Request Offer", "Cover Delivery"):
 		frappe.db.delete(doctype, {"cover_request": ("in", requests_ or [""])})
 	# The ledger refuses deletes through documents; test clean-up removes its own rows directly.
 	frappe.db.delete("Cover Ledger Entry", {"clinician": ("in", clinicians or [""])})

@@ -18,6 +18,9 @@ from frappe.utils import add_days, get_datetime, getdate
 from collective_cover.tests.hostile_world import at
 
 API = "/api/method/collective_cover.api.cover."
+MY_COVER = "/api/method/collective_cover.api.my_cover."
+CALENDAR = "/api/method/collective_cover.api.calendar."
+CORE = "/api/method/frappe."  # core methods this app overrides (kernel/core_queries.py)
 TOOL = "/api/method/collective_cover.collective_cover.doctype.coach_pairing_tool.coach_pairing_tool."
 CHARTS = "/api/method/collective_cover.collective_cover.dashboard_chart_source."
 RUN_DOC = "/api/method/run_doc_method"
@@ -74,7 +77,52 @@ def whitelisted_calls(w) -> dict[str, tuple[str, str, dict]]:
 			CHARTS + "cover_requests_by_outcome.cover_requests_by_outcome.get",
 			{},
 		),
+		"api/calendar.py:rotate_feed": ("POST", CALENDAR + "rotate_feed", {}),
+		"api/calendar.py:revoke_feed": ("POST", CALENDAR + "revoke_feed", {}),
+		"api/calendar.py:feed": ("GET", CALENDAR + "feed", {"token": "not-a-token"}),
+		**{
+			f"api/my_cover.py:{name}": ("GET", MY_COVER + name, {})
+			for name in ("my_pools", "my_shifts", "open_offers", "my_covers", "my_requests", "my_standing")
+		},
+		"api/my_cover.py:my_coaching": ("GET", MY_COVER + "my_coaching", {}),
+		"api/my_cover.py:call_out": (
+			"POST",
+			MY_COVER + "call_out",
+			{"pool": w.pool, "duties": [duty(24 * 35)], "reason_category": "Illness"},
+		),
+		"api/my_cover.py:confirm_meeting": (
+			"POST",
+			MY_COVER + "confirm_meeting",
+			{"meeting": w.held_meeting},
+		),
+		"api/my_cover.py:reschedule_meeting": (
+			"POST",
+			MY_COVER + "reschedule_meeting",
+			{"meeting": w.held_meeting, "starts_at": at(24 * 80)},
+		),
+		"core_queries.py:get_count": ("GET", CORE + "client.get_count", {"doctype": "Cover Request"}),
+		"core_queries.py:get": ("GET", CORE + "client.get", {"doctype": "Cover Request", "name": w.open_req}),
+		"core_queries.py:search_link": (
+			"GET",
+			CORE + "desk.search.search_link",
+			{"doctype": "Cover Request", "txt": ""},
+		),
+		"core_queries.py:search_widget": (
+			"GET",
+			CORE + "desk.search.search_widget",
+			{"doctype": "Cover Request", "txt": ""},
+		),
+		"core_queries.py:get_group_by_count": (
+			"GET",
+			CORE + "desk.listview.get_group_by_count",
+			{"doctype": "Cover Request", "current_filters": "[]", "field": "owner"},
+		),
 	}
+
+
+# Methods a Guest may call by design: the calendar feed answers calendar clients, which carry no session
+# (its own tests cover unknown, replaced and revoked tokens).
+GUEST_METHODS = ("api/calendar.py:feed",)
 
 
 @dataclass(frozen=True)
@@ -96,6 +144,11 @@ def doors(w) -> dict[str, Door]:
 	"""Every app doctype; `test_every_app_doctype_has_a_door` keeps this list complete."""
 	row = w.rows.get
 	return {
+		"Calendar Feed": Door(
+			lambda w: w.feed_user,
+			lambda w: {"user": w.feed_user, "token_hash": "0" * 64},
+			{"token_hash": "f" * 64},
+		),
 		"Care Team": Door(
 			lambda w: w.care_team,
 			lambda w: {
@@ -207,6 +260,19 @@ def doors(w) -> dict[str, Door]:
 			},
 			{"units": 99},
 		),
+		"Cover Delivery": Door(
+			lambda w: frappe.db.get_value("Cover Delivery", {"cover_request": w.covered_req}, "name"),
+			lambda w: {
+				"cover_request": w.covered_req,
+				"program": w.prog_a,
+				"event": "Offer",
+				"occasion": "forged",
+				"recipient_type": "Clinician",
+				"recipient": w.member,
+				"status": "Owed",
+			},
+			{"status": "Owed", "attempts": 0},
+		),
 		"Cover Request": Door(
 			lambda w: w.covered_req,
 			lambda w: {
@@ -290,6 +356,11 @@ def doors(w) -> dict[str, Door]:
 			lambda w: {"program_name": f"Hostile Intruder Programme {w.tag}"},
 			{"program_director": "Administrator"},
 		),
+		"Wellness Check-in": Door(
+			lambda w: w.check_in,
+			lambda w: {"clinician": w.member, "program": w.prog_a, "status": "Open", "prompted_at": at(0)},
+			{"call_outs": 0},
+		),
 	}
 
 
@@ -348,6 +419,7 @@ def guest_cases(w) -> list[Case]:
 	cases = [
 		Case(f"guest calls {key}", "guest", method, path, payload, status=(401, 403))
 		for key, (method, path, payload) in whitelisted_calls(w).items()
+		if key not in GUEST_METHODS
 	]
 	cases += [
 		Case(
@@ -381,6 +453,13 @@ def method_abuse_cases(w) -> list[Case]:
 		"coach_pairing_tool.py:create": "coordinator",
 		"coach_pairing.py:propose_meetings": "coordinator",
 		"jeopardy_pool.py:plan_rota": "coordinator",
+		"api/my_cover.py:call_out": "member",
+		"api/my_cover.py:confirm_meeting": "requester",
+		"api/my_cover.py:reschedule_meeting": "requester",
+		**{
+			f"core_queries.py:{name}": "clinician"
+			for name in ("get_count", "get", "search_link", "search_widget", "get_group_by_count")
+		},
 	}
 	cases = []
 	for key, actor in legit.items():
@@ -396,6 +475,11 @@ def method_abuse_cases(w) -> list[Case]:
 		"api/cover.py:my_position": {"pool": [w.pool]},
 		"api/cover.py:pool_fairness": {"pool": {"name": w.pool}},
 		"coach_pairing_tool.py:create": {"program": [w.prog_a], "from_date": {"y": 1}, "to_date": 7},
+		"api/my_cover.py:call_out": {"pool": [w.pool], "duties": [duty(24 * 35)]},
+		"api/my_cover.py:confirm_meeting": {"meeting": [w.held_meeting]},
+		"api/my_cover.py:reschedule_meeting": {"meeting": w.held_meeting, "starts_at": {"at": "noon"}},
+		"core_queries.py:get_count": {"doctype": ["Cover Request"]},
+		"core_queries.py:search_link": {"doctype": "Cover Request", "txt": ["x"]},
 	}
 	for key, payload in mistyped.items():
 		method, path, _ = calls[key]
@@ -450,6 +534,14 @@ def method_abuse_cases(w) -> list[Case]:
 			"POST",
 			API + "decline",
 			{"cover_request": w.open_req, "note": HUGE},
+		),
+		Case(
+			"call out with a 100 kB reason note",
+			"member",
+			"POST",
+			MY_COVER + "call_out",
+			{"pool": w.pool, "duties": [duty(24 * 35)], "reason_note": HUGE},
+			message="at most 2000",
 		),
 		Case(
 			"accept with an extra argument naming someone else",
@@ -845,6 +937,29 @@ def cover_request_rest_cases(w) -> list[Case]:
 			{"offers": [], "ranking": []},
 			outcome="either",
 			check=unchanged(w, "offers and ranking"),
+		),
+		Case(
+			"the requester files with a pool as a list through the v2 API",
+			"requester",
+			"POST",
+			"/api/v2/document/Cover Request",
+			{**door_payload(w, "Cover Request"), "pool": [w.pool]},
+			status=417,
+		),
+		Case(
+			"a coordinator adds a duty row through the v2 API",
+			"coordinator",
+			"POST",
+			"/api/v2/document/Cover Request Duty",
+			door_payload(w, "Cover Request Duty"),
+			status=403,
+		),
+		Case(
+			"a coordinator deletes a pool member row through the v2 API",
+			"coordinator",
+			"DELETE",
+			f"/api/v2/document/Jeopardy Pool Member/{w.rows['Jeopardy Pool Member']}",
+			status=403,
 		),
 		Case(
 			"the requester deletes their covered request",
@@ -1358,9 +1473,12 @@ def empty_list(w, response) -> str | None:
 
 def unchanged(w, what: str):
 	def check(w, response):
+		# Offers and ranking rows are records of their own, found by their request.
 		fresh = frappe.db.sql(
-			"select count(*) from `tabCover Request Offer` where parent = %s", w.covered_req
-		) + frappe.db.sql("select count(*) from `tabCover Request Ranking` where parent = %s", w.covered_req)
+			"select count(*) from `tabCover Request Offer` where cover_request = %s", w.covered_req
+		) + frappe.db.sql(
+			"select count(*) from `tabCover Request Ranking` where cover_request = %s", w.covered_req
+		)
 		return None if fresh == w.baseline_rows else f"{what} changed"
 
 	return check

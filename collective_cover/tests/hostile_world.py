@@ -16,6 +16,7 @@ import frappe
 import requests
 from frappe.utils import add_days, getdate, now_datetime
 
+from collective_cover.calendar_feed import tokens
 from collective_cover.cover import lifecycle
 from collective_cover.tests.factories import (
 	make_clinician,
@@ -121,17 +122,21 @@ class StateGuard:
 
 
 def readable_message(response: requests.Response) -> str:
-	"""The human text of an error answer: what frappe.throw / msgprint put in `_server_messages`, a
-	plain-text `message`, or else the sentence after the class name in `exception` (Frappe's own
-	argument-type check raises without a message log, and the app cannot add one there). A traceback or
-	a bare exception class ("frappe.exceptions.PermissionError") is not a message."""
+	"""The human text of an error answer: what frappe.throw / msgprint put in `_server_messages` (or, in
+	the v2 API, in `errors`), a plain-text `message`, or else the sentence after the class name in
+	`exception` (Frappe's own argument-type check raises without a message log, and the app cannot add
+	one there). A traceback or a bare exception class ("frappe.exceptions.PermissionError") is not a
+	message."""
 	try:
 		body = response.json()
 	except ValueError:
 		return ""
-	if not isinstance(body, dict) or not (body.get("exc_type") or body.get("exception")):
+	if not isinstance(body, dict) or not (
+		body.get("exc_type") or body.get("exception") or body.get("errors")
+	):
 		return ""
-	texts = []
+	# The v2 API puts each error's message beside its type.
+	texts = [e.get("message") for e in body.get("errors") or [] if isinstance(e, dict)]
 	try:
 		for raw in json.loads(body.get("_server_messages") or "[]"):
 			message = json.loads(raw) if isinstance(raw, str) else raw
@@ -384,6 +389,21 @@ def build_world(tag: str) -> frappe._dict:
 		)
 		for dt, parent in parents.items()
 	}
+	w.feed_user = user_of(w.member)
+	tokens.issue(w.feed_user)
+	check_in = frappe.get_doc(
+		{
+			"doctype": "Wellness Check-in",
+			"clinician": w.requester,
+			"program": w.prog_a,
+			"status": "Open",
+			"prompted_at": now_datetime(),
+			"call_outs": 3,
+			"window_days": 30,
+		}
+	)
+	check_in.flags.written_by_app = True
+	w.check_in = check_in.insert(ignore_permissions=True).name
 	w.full_names = {c: frappe.db.get_value("Clinician", c, "full_name") for c in (w.requester, w.coverer)}
 	frappe.db.commit()
 	return w
@@ -429,6 +449,8 @@ def remove_world(tag: str) -> None:
 	frappe.db.delete("Clinician Unavailability", {"clinician": ("in", clinicians or [""])})
 	pools = frappe.get_all("Jeopardy Pool", filters={"pool_name": ("like", f"%{tag}")}, pluck="name")
 	frappe.db.delete("Jeopardy Rota", {"pool": ("in", pools or [""])})
+	users = frappe.get_all("Clinician", filters={"name": ("in", clinicians or [""])}, pluck="user")
+	frappe.db.delete("Calendar Feed", {"user": ("in", users or [""])})
 	remove_committed_records(tag)
 	for user in frappe.get_all(
 		"User", filters={"name": ("like", f"hostile-coord%{tag}@cc-test.example")}, pluck="name"

@@ -128,6 +128,30 @@ class TestQueriesOverHttp(FrappeTestCase):
 					"filters": json.dumps([["Cover Request", "reason_note", "=", "x"]]),
 				},
 			),
+			# Another table's column, even one named like a column of the request, is not the request's.
+			(
+				"/api/method/frappe.client.get_count",
+				{
+					"doctype": "Cover Request",
+					"filters": json.dumps([["Cover Request Reason", "requester", "=", self.requester]]),
+				},
+			),
+			(
+				"/api/method/frappe.desk.listview.get_group_by_count",
+				{
+					"doctype": "Cover Request",
+					"current_filters": json.dumps([["reason_category", "=", "Illness"]]),
+					"field": "owner",
+				},
+			),
+			(
+				"/api/method/frappe.desk.listview.get_group_by_count",
+				{"doctype": "Cover Request", "current_filters": "[]", "field": "reason_category"},
+			),
+			(
+				"/api/method/frappe.desk.search.search_widget",
+				{"doctype": "Cover Request", "txt": "", "filter_fields": json.dumps(["reason_note"])},
+			),
 		]
 		for path, params in probes:
 			with self.subTest(path=path, params=params):

@@ -65,84 +65,6 @@ def table(rows: list[tuple]) -> str:
 # ("@", h) is a datetime h hours from now; ("@iso", h, offset) the same in ISO form with a UTC offset;
 # "$name" is an attribute of the world.
 
-# Holes this suite found that are still open on main, listed in the issue's note (issue 9): each is
-# still called and reported on every run, but does not fail it. A case or probe not listed here fails.
-# Names are the catalogue's, matched by prefix (the report table cuts them at 60 characters).
-OPEN_HOLES = (
-	"the requester rewrites override_reason of their covered requ",
-	"the requester deletes their covered request",
-	"the requester wipes the offers and ranking",
-	"api/cover.py:accept with no arguments",
-	"api/cover.py:decline with no arguments",
-	"api/cover.py:assign with no arguments",
-	"api/cover.py:my_position with no arguments",
-	"api/cover.py:pool_fairness with no arguments",
-	"coach_pairing_tool.py:preview with no arguments",
-	"coach_pairing_tool.py:create with no arguments",
-	"core_queries.py:get_count with no arguments",
-	"core_queries.py:get with no arguments",
-	"api/cover.py:decline with a list or dict for a string",
-	"api/cover.py:assign with a list or dict for a string",
-	"api/cover.py:my_position with a list or dict for a string",
-	"api/cover.py:pool_fairness with a list or dict for a string",
-	"decline with a 100 kB note",
-	"a coordinator assigns with a 100 kB override reason",
-	"burden chart with filters that are not JSON",
-	"outcome chart with a list for filters",
-	"duties as a string",
-	"a pool as a list",
-	"a requester as a dict",
-	"a 100 kB reason note",
-	"insert Care Team Member as other_coordinator",
-	"delete Care Team Member as other_coordinator",
-	"insert Clinic Session Template as other_coordinator",
-	"insert Cover Request Duty as clinician",
-	"insert Cover Request Duty as requester",
-	"insert Cover Request Duty as coverer",
-	"insert Cover Request Duty as other_coordinator",
-	"delete Cover Request Duty as other_coordinator",
-	"insert Cover Request Duty as coordinator",
-	"delete Cover Request Duty as coordinator",
-	"insert Jeopardy Pool Member as other_coordinator",
-	"insert Jeopardy Pool Role as other_coordinator",
-	"insert Jeopardy Pool Unit Weight as other_coordinator",
-	"update Jeopardy Rota as other_coordinator",
-	"delete Jeopardy Rota as other_coordinator",
-)
-OPEN_PROBES = {
-	("the reason note", "other_coordinator", "search.search_link ignoring user permissions"),
-	("a requester's reason category", "other_coordinator", "search.search_link ignoring user permissions"),
-	(
-		"who called out (the reason's requester)",
-		"other_coordinator",
-		"search.search_link ignoring user permissions",
-	),
-	("the coaching note", "clinician", "search.search_link ignoring user permissions"),
-	("the coaching note", "coverer", "search.search_link ignoring user permissions"),
-	("the coaching note", "coord_clinician", "search.search_link ignoring user permissions"),
-	("how often a member called out", "clinician", "search.search_link ignoring user permissions"),
-	("how often a member called out", "other_coordinator", "search.search_link ignoring user permissions"),
-	(
-		"that the coverer's requester has other open requests",
-		"coverer",
-		"search.search_link ignoring user permissions",
-	),
-	("a colleague's leave", "clinician", "search.search_link ignoring user permissions"),
-	("a colleague's leave", "coverer", "search.search_link ignoring user permissions"),
-	("a colleague's leave", "other_coordinator", "search.search_link ignoring user permissions"),
-	("the virtual reason category", "coverer", "listview.get_group_by_count"),
-	("the virtual reason category", "clinician", "listview.get_group_by_count"),
-	("the virtual reason category", "other_coordinator", "listview.get_group_by_count"),
-	("the virtual reason note", "coverer", "listview.get_group_by_count"),
-	("the ranking rows", "other_coordinator", "search.search_link ignoring user permissions"),
-	("the decline note", "other_coordinator", "search.search_link ignoring user permissions"),
-}
-
-
-def is_open_hole(case_name: str) -> bool:
-	return any(case_name.startswith(hole) for hole in OPEN_HOLES)
-
-
 KINDS = ("Day", "Night", "Clinic half-day", "24h call", "Other")
 junk = st.recursive(
 	st.none()
@@ -308,27 +230,17 @@ class TestHostileDoors(FrappeTestCase):
 			source = path.read_text()
 			for match in re.finditer(r"@frappe\.whitelist\([^)]*\)\s*\n\s*def (\w+)", source):
 				found.add(f"{'api/' if path.parent.name == 'api' else ''}{path.name}:{match[1]}")
-		listed = set(catalogue.whitelisted_calls(self.w))
-		# Methods added since the catalogue was written are open holes in its coverage (issue 9 note).
-		if found - listed:
-			print(f"\nwhitelisted methods not yet in the catalogue: {', '.join(sorted(found - listed))}")
-		self.assertEqual(listed - found, set())
+		self.assertEqual(set(catalogue.whitelisted_calls(self.w)), found)
 
 	def test_every_app_doctype_has_a_door(self):
-		doors, doctypes = set(catalogue.doors(self.w)), set(app_doctypes())
-		if doctypes - doors:
-			print(f"\ndoctypes without a door in the catalogue yet: {', '.join(sorted(doctypes - doors))}")
-		self.assertEqual(doors - doctypes, set())
+		self.assertEqual(set(catalogue.doors(self.w)), set(app_doctypes()))
 
 	def test_hostile_calls_are_refused_readably_and_write_nothing(self):
 		cases = catalogue.catalogue(self.w)
 		self.assertGreaterEqual(len(cases), 60)
-		failures, still_open = [], []
+		failures = []
 		for case in cases:
 			with self.subTest(case=case.name):
-				if is_open_hole(case.name):
-					still_open.append(case.name)  # listed, not run: its fix is tracked in issue 9
-					continue
 				response, problems = self.run_case(case)
 				if problems:
 					failures.append(
@@ -344,8 +256,6 @@ class TestHostileDoors(FrappeTestCase):
 					self.fail(
 						f"{case.name}: {'; '.join(problems)} — HTTP {response.status_code}: {short(response)}"
 					)
-		if still_open:
-			print(f"\n{len(still_open)} known open holes (OPEN_HOLES): {', '.join(still_open)}")
 		if failures:
 			print(f"\n{len(failures)} of {len(cases)} hostile calls failed:")
 			print(table([("case", "actor", "method", "HTTP", "problem", "answer"), *failures]))
@@ -366,9 +276,6 @@ class TestHostileDoors(FrappeTestCase):
 						yes = self.client.call(actor, *call)
 						no = self.client.call(actor, *other[endpoint])
 						problem = self.distinguishable(yes, no, masks)
-						if problem and (fact.name, actor, endpoint) in OPEN_PROBES:
-							print(f"known open probe: {fact.name} / {actor} / {endpoint}: {problem}")
-							continue
 						if problem:
 							failures.append(
 								(fact.name, actor, endpoint, yes.status_code, no.status_code, problem)

@@ -4,6 +4,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from collective_cover.collective_cover.dashboard_chart_source import ChartFilterError
 from collective_cover.collective_cover.dashboard_chart_source.burden_distribution import burden_distribution
 from collective_cover.collective_cover.dashboard_chart_source.cover_requests_by_outcome import (
 	cover_requests_by_outcome,
@@ -14,6 +15,7 @@ from collective_cover.tests.factories import (
 	make_program,
 	make_request,
 	make_user,
+	restrict_to_program,
 	user_of,
 )
 
@@ -96,6 +98,36 @@ class TestDashboardChartSources(FrappeTestCase):
 		with self.set_user(coordinator):
 			chart_data = burden_distribution.get(filters={"program": CHART_PROGRAM})
 		self.assertEqual(chart_data["labels"], ["Chart Ana"])
+
+	def test_filters_must_be_a_json_object_of_the_charts_own_filters(self):
+		self.ledger(self.ana, "Cover", 2.0)
+		for chart in (burden_distribution, cover_requests_by_outcome):
+			for filters in ("{{{", "[1, 2]", [1, 2], '"pool"'):
+				with self.assertRaisesRegex(ChartFilterError, "must be a JSON object"):
+					chart.get(filters=filters)
+			with self.assertRaisesRegex(
+				ChartFilterError, "no filter .*reason_note.*; it can be filtered by: program, pool"
+			):
+				chart.get(filters={"program": CHART_PROGRAM, "reason_note": "%fever%"})
+			with self.assertRaisesRegex(ChartFilterError, "program must be a single value"):
+				chart.get(filters={"program": [CHART_PROGRAM]})
+		self.assertRaisesRegex(
+			ChartFilterError,
+			"no filter .*weeks.*filtered by: program, pool\\.$",
+			burden_distribution.get,
+			filters={"weeks": 2},
+		)
+
+	def test_a_pool_the_user_cannot_read_is_refused(self):
+		other = make_program("Chart Other Programme")
+		outsider = make_user("chart.other.coordinator@cc-test.example", roles=("Cover Coordinator",))
+		restrict_to_program(outsider, other)
+		self.ledger(self.ana, "Cover", 2.0)
+		with self.set_user(outsider):
+			for chart in (burden_distribution, cover_requests_by_outcome):
+				with self.assertRaisesRegex(frappe.PermissionError, "cannot read pool"):
+					chart.get(filters={"pool": self.pool})
+			self.assertEqual(burden_distribution.get(filters={"program": CHART_PROGRAM})["labels"], [])
 
 	def setUp(self):
 		frappe.db.savepoint("chart_source_test")

@@ -5,15 +5,14 @@ managers may read it (members get the anonymised pool view)."""
 import frappe
 from frappe import _
 
-from collective_cover.collective_cover.dashboard_chart_source import readable_programs
+from collective_cover.collective_cover.dashboard_chart_source import chart_scope
 from collective_cover.cover.ledger import member_totals
 from collective_cover.kernel.dates import fairness_window
 
 
 @frappe.whitelist()
 def get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
-	programs = readable_programs(filters)
-	filters = frappe.parse_json(filters or "{}")
+	programs, filters = chart_scope(filters)
 	totals = member_totals(*fairness_window(), pool=filters.get("pool"), programs=programs)
 	names = dict(
 		frappe.get_all(

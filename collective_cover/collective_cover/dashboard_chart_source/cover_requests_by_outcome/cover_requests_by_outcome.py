@@ -9,7 +9,7 @@ from frappe.query_builder import Case, CustomFunction
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, getdate
 
-from collective_cover.collective_cover.dashboard_chart_source import readable_programs
+from collective_cover.collective_cover.dashboard_chart_source import chart_scope
 
 DEFAULT_WEEKS = 26
 COVERED = ("Covered", "Completed")
@@ -27,8 +27,7 @@ def iso_week(day) -> int:
 
 @frappe.whitelist()
 def get(chart_name=None, chart=None, no_cache=None, filters=None, **kwargs) -> dict:
-	programs = readable_programs(filters)
-	filters = frappe.parse_json(filters or "{}")
+	programs, filters = chart_scope(filters, ("program", "pool", "weeks"))
 	weeks = cint(filters.get("weeks")) or DEFAULT_WEEKS
 	this_monday = getdate() - timedelta(days=getdate().weekday())
 	mondays = [this_monday - timedelta(weeks=n) for n in reversed(range(weeks))]

@@ -6,6 +6,7 @@ from frappe.utils import getdate
 from collective_cover.coaching.meetings import propose_meetings_for
 from collective_cover.coaching.pairings import ACTIVE, connectedness
 from collective_cover.engine.model import TRAINEE_ROLES
+from collective_cover.kernel.locks import lock_clinicians
 
 
 class CoachingRoleError(frappe.ValidationError):
@@ -30,6 +31,9 @@ class CoachPairing(Document):
 		self.set_planned_end()
 		self.validate_dates()
 		if self.status == ACTIVE:
+			# Both people at once, in the app's lock order: two coordinators pairing the same resident
+			# or coach at once queue here until the first commits.
+			lock_clinicians([self.resident, self.coach])
 			self.validate_one_active_pairing()
 			self.validate_coach_capacity()
 		self.update(connectedness(self))
@@ -112,11 +116,10 @@ class CoachPairing(Document):
 	def other_active_pairings(self, person: str) -> list[dict]:
 		"""The other active pairings of this pairing's resident or coach (`person` names the field).
 
-		Two coordinators pairing the same person at once queue on that clinician's row, locked here
-		until commit. The pairings are read with a locking read too: a plain read would see this
-		transaction's snapshot, taken before the first coordinator's pairing was committed."""
+		The caller holds both people's Clinician rows (`validate`). The pairings are read with a locking
+		read too: a plain read would see this transaction's snapshot, taken before the first
+		coordinator's pairing was committed."""
 		clinician = self.get(person)
-		frappe.db.get_value("Clinician", clinician, "name", for_update=True)
 		pairing = frappe.qb.DocType("Coach Pairing")
 		return (
 			frappe.qb.from_(pairing)

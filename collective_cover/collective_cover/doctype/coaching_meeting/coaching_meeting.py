@@ -8,6 +8,7 @@ from collective_cover.coaching.pairings import connectedness
 from collective_cover.engine.meetings import double_booking
 from collective_cover.kernel.access import clinician_of, is_staff
 from collective_cover.kernel.dates import aware, naive
+from collective_cover.kernel.locks import lock_clinicians
 
 
 class MeetingTimeError(frappe.ValidationError):
@@ -20,18 +21,6 @@ class PulseError(frappe.ValidationError):
 
 class DoubleBookingError(frappe.ValidationError):
 	pass
-
-
-def lock_people(clinicians: list[str]) -> None:
-	"""Two meetings of one person saved at once (the coach's two residents rescheduling onto the same
-	free hour) must not both pass the check: each save holds the people's Clinician rows until it
-	commits, and then reads the meetings committed meanwhile (`meeting_bookings(committed=True)`).
-	One locking read takes the rows in primary-key order, so two saves never wait on each other in a
-	circle."""
-	clinician = frappe.qb.DocType("Clinician")
-	frappe.qb.from_(clinician).select(clinician.name).where(clinician.name.isin(clinicians)).orderby(
-		clinician.name
-	).for_update().run()
 
 
 class CoachingMeeting(Document):
@@ -75,7 +64,7 @@ class CoachingMeeting(Document):
 		)
 		starts, ends = get_datetime(self.starts_at), get_datetime(self.ends_at)
 		people = [pair.resident, pair.coach]
-		lock_people(people)
+		lock_clinicians(people)  # then meeting_bookings(committed=True) sees saves that held them
 		clash = double_booking(
 			aware(starts),
 			aware(ends),

@@ -9,7 +9,16 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, now_datetime
 
 from collective_cover.cover.rota import RotaRangeError
-from collective_cover.tests.factories import make_clinician, make_pool, make_program, make_request, user_of
+from collective_cover.tests.factories import (
+	PROGRAM,
+	make_clinician,
+	make_pool,
+	make_program,
+	make_request,
+	make_user,
+	restrict_to_program,
+	user_of,
+)
 
 
 class TestPlanRota(FrappeTestCase):
@@ -120,3 +129,35 @@ class TestPlanRota(FrappeTestCase):
 			self.plan()
 		frappe.set_user("Administrator")
 		self.assertEqual(self.rota(), [])
+
+	def test_rota_days_carry_their_programme_and_only_its_coordinators_change_them(self):
+		self.plan()
+		day = frappe.get_all("Jeopardy Rota", filters={"pool": self.pool}, pluck="name", limit=1)[0]
+		self.assertEqual(frappe.db.get_value("Jeopardy Rota", day, "program"), PROGRAM)
+		other = make_program("Rota Other Programme")
+		outsider = make_user("rota-other-coordinator@cc-test.example", roles=("Cover Coordinator",))
+		restrict_to_program(outsider, other)
+		own = make_user("rota-own-coordinator@cc-test.example", roles=("Cover Coordinator",))
+		restrict_to_program(own, PROGRAM)
+
+		frappe.set_user(outsider)
+		self.assertEqual(frappe.get_list("Jeopardy Rota", filters={"pool": self.pool}, pluck="name"), [])
+		doc = frappe.get_doc("Jeopardy Rota", day)
+		for ptype in ("read", "write", "delete"):
+			self.assertFalse(doc.has_permission(ptype), ptype)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.delete_doc("Jeopardy Rota", day)
+		frappe.set_user(own)
+		self.assertTrue(frappe.get_doc("Jeopardy Rota", day).has_permission("delete"))
+		frappe.set_user("Administrator")
+		self.assertTrue(frappe.db.exists("Jeopardy Rota", day))
+
+	def test_the_patch_gives_days_written_before_the_programme_field_their_pools(self):
+		from collective_cover.patches import set_program_on_rota_days
+
+		self.plan()
+		frappe.db.set_value("Jeopardy Rota", {"pool": self.pool}, "program", None)
+		set_program_on_rota_days.execute()
+		programs = frappe.get_all("Jeopardy Rota", filters={"pool": self.pool}, pluck="program")
+		self.assertEqual(set(programs), {PROGRAM})
+		self.assertEqual(len(programs), 14)

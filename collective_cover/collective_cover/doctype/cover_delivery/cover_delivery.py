@@ -1,0 +1,20 @@
+import frappe
+
+from collective_cover.kernel.app_records import AppWrittenRecord
+
+
+class CoverDelivery(AppWrittenRecord):
+	"""The outbox of cover messages: written by cover/notify.py in the transaction of the change that owes
+	the message, marked Delivered by the job that sends it; read by coordinators only."""
+
+
+def on_doctype_update():
+	"""A message is owed once per request, event, occasion and recipient, kept by the database: a retried
+	transaction or a second ladder run cannot owe it twice. `occasion` is never NULL (notify writes ""),
+	so the key holds for events a request has once too."""
+	frappe.db.add_unique(
+		"Cover Delivery",
+		["cover_request", "event", "occasion", "recipient"],
+		constraint_name="one_delivery_per_recipient",
+	)
+	frappe.db.add_index("Cover Delivery", ["status", "creation"])

@@ -1,0 +1,220 @@
+"""What filing, accepting, assigning, a member's standing and the ladder cost as a pool grows (issue 13).
+
+    bench --site <site> execute collective_cover.devtools.benchmarks.cover_scale.run
+
+Builds pools of 50, 200 and 1,000 members in one programme and, in each, times REPEATS of every action
+(median, each in a transaction of its own and committed, as in production), counts its queries, runs
+the every-minute ladder job once over DUE requests that are all due for assignment, and releases
+PARALLEL accepts of one request at once over HTTP against a gunicorn of its own. It prints each figure
+as a ratio to the 50-member pool, with the issue's targets, as a Markdown table. Everything it makes
+carries one tag and is removed at the end, whether it finishes or fails. Records must be committed
+for the HTTP server to see them, so the run cannot simply roll back.
+
+Only the first PARALLEL members of a pool have a user (they accept); the others are members without
+a login, as in the query-count test, so building a 1,000-member pool stays cheap.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from collective_cover.api.cover import my_position
+from collective_cover.cover import jobs, lifecycle
+from collective_cover.tests.factories import (
+	QueryCounter,
+	make_clinician,
+	make_outgoing_email_account,
+	make_pool,
+	make_program,
+	make_request,
+	remove_committed_records,
+	user_of,
+)
+from collective_cover.tests.live_site import LiveSite, api_token
+from collective_cover.tests.parallel import at_once
+
+SIZES = (50, 200, 1000)
+REPEATS = 5
+DUE = 100
+PARALLEL = 50
+# Each measured request starts a day after the previous one, so no two of a requester's overlap and no
+# member is asked to be in two places at once.
+SPACING_HOURS = 24
+
+TARGETS = {
+	"file": "≤ 2×",
+	"accept": "≤ 2×",
+	"assign": "—",
+	"my_position": "≤ 2×",
+	f"escalation run, {DUE} due": "< 10 s at 1,000",
+	f"{PARALLEL} parallel accepts (total)": "≤ 2×",
+}
+
+
+def run(sizes: str | None = None, repeats: int = REPEATS) -> None:
+	frappe.set_user("Administrator")
+	tag = frappe.generate_hash(length=6)
+	sizes_ = tuple(int(s) for s in sizes.split(",")) if sizes else SIZES
+	try:
+		make_outgoing_email_account()
+		program = make_program(f"Benchmark Programme {tag}")
+		results = {size: measure(Pool(size, tag, program, int(repeats)), int(repeats)) for size in sizes_}
+		print(ratio_table(results, sizes_))
+	finally:
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		remove_committed_records(tag)
+
+
+class Pool:
+	"""A committed pool of `size` members, and requesters outside it who file into it."""
+
+	def __init__(self, size: int, tag: str, program: str, repeats: int):
+		self.size = size
+		self.program = program
+		self.accepters = [
+			make_clinician(f"Bench {size} Accepter {i} {tag}", program=program) for i in range(PARALLEL)
+		]
+		filler = [
+			make_clinician(f"Bench {size} Member {i} {tag}", program=program, user=False)
+			for i in range(size - PARALLEL)
+		]
+		self.name = make_pool(f"Bench Pool {size} {tag}", [*self.accepters, *filler], program=program)
+		self.requesters = iter(
+			make_clinician(f"Bench {size} Requester {i} {tag}", program=program, user=False)
+			# one each: the warm-up, the filings, the assignments, the due requests, the parallel accepts
+			for i in range(1 + 2 * repeats + DUE + 1)
+		)
+		self.next_start = 48
+		frappe.db.commit()
+
+	def file(self):
+		"""A request by a requester of its own, for a day duty a day after the last one filed."""
+		self.next_start += SPACING_HOURS
+		doc = make_request(next(self.requesters), self.name, hours_from_now=self.next_start)
+		frappe.db.commit()
+		return doc
+
+
+def timed(action: Callable, as_user: str = "Administrator") -> tuple[float, int]:
+	"""Seconds and queries of `action`, committed as a web request would be."""
+	frappe.set_user(as_user)
+	try:
+		with QueryCounter() as queries:
+			began = time.perf_counter()
+			action()
+			frappe.db.commit()
+			seconds = time.perf_counter() - began
+	finally:
+		frappe.set_user("Administrator")
+	return seconds, queries.count
+
+
+def measure(pool: Pool, repeats: int) -> dict[str, tuple[float, int]]:
+	"""Median seconds and queries of each action in `pool`."""
+	samples: dict[str, list[tuple[float, int]]] = {}
+	pool.file()  # warms Frappe's caches (doctype meta, link checks) for this pool
+	filed = []
+	for _ in range(repeats):
+		pool.next_start += SPACING_HOURS
+		doc = make_request(next(pool.requesters), pool.name, hours_from_now=pool.next_start, submit=False)
+		samples.setdefault("file", []).append(timed(doc.submit))
+		filed.append(doc.name)
+	for request, accepter in zip(filed, pool.accepters, strict=False):
+		samples.setdefault("accept", []).append(
+			timed(lambda request=request: lifecycle.accept(request), user_of(accepter))
+		)
+	for accepter in pool.accepters[repeats : 2 * repeats]:
+		request = pool.file().name
+		samples.setdefault("assign", []).append(
+			timed(lambda request=request, accepter=accepter: lifecycle.assign(request, accepter))
+		)
+	for _ in range(repeats):
+		samples.setdefault("my_position", []).append(
+			timed(lambda: my_position(pool.name), user_of(pool.accepters[0]))
+		)
+	samples[f"escalation run, {DUE} due"] = [escalation_run(pool)]
+	samples[f"{PARALLEL} parallel accepts (total)"] = [parallel_accepts(pool)]
+	return {
+		action: (statistics.median(s for s, _ in runs), statistics.median(q for _, q in runs))
+		for action, runs in samples.items()
+	}
+
+
+def escalation_run(pool: Pool) -> tuple[float, int]:
+	"""One run of the every-minute job over DUE requests filed half an hour ago and offered to all:
+	each is due for assignment."""
+	due = [pool.file().name for _ in range(DUE)]
+	request = frappe.qb.DocType("Cover Request")
+	(
+		frappe.qb.update(request)
+		.set(request.submitted_at, now_datetime() - timedelta(minutes=31))
+		.set(request.next_escalation_at, now_datetime() - timedelta(minutes=1))
+		.set(request.ladder_stage, "Offered to all eligible")
+		.where(request.name.isin(due))
+	).run()
+	frappe.db.commit()
+	return timed(jobs.escalate_due_requests)
+
+
+def parallel_accepts(pool: Pool) -> tuple[float, int]:
+	"""Wall time of PARALLEL members accepting one request at once over HTTP (one wins)."""
+	tokens = [api_token(user_of(accepter)) for accepter in pool.accepters]
+	request = pool.file().name
+	site = LiveSite().start()
+	try:
+		began = time.perf_counter()
+		responses = at_once(
+			*(
+				lambda token=token: site.post(
+					"/api/method/collective_cover.api.cover.accept", token, cover_request=request
+				)
+				for token in tokens
+			)
+		)
+		seconds = time.perf_counter() - began
+	finally:
+		site.stop()
+	codes = sorted(getattr(r, "status_code", type(r).__name__) for r in responses)
+	if codes.count(200) != 1 or set(codes) - {200, 417}:
+		print(f"parallel accepts in the {pool.size}-member pool answered {codes}")
+	return seconds, 0
+
+
+def ratio_table(results: dict[int, dict[str, tuple[float, int]]], sizes) -> str:
+	base = results[sizes[0]]
+	head = ["action", *(f"{s} members" for s in sizes), f"× at {sizes[-1]}", "queries", "target", "met"]
+	lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+	for action, (base_seconds, base_queries) in base.items():
+		seconds = [results[s][action][0] for s in sizes]
+		queries = [results[s][action][1] for s in sizes]
+		ratio = seconds[-1] / base_seconds
+		lines.append(
+			"| "
+			+ " | ".join(
+				[
+					action,
+					*(f"{t:.3f} s" for t in seconds),
+					f"{ratio:.1f}×",
+					" / ".join(str(round(q)) for q in queries) if base_queries else "—",
+					TARGETS[action],
+					verdict(action, ratio, seconds[-1]),
+				]
+			)
+			+ " |"
+		)
+	return "\n".join(lines)
+
+
+def verdict(action: str, ratio: float, seconds: float) -> str:
+	if action.startswith("escalation"):
+		return "yes" if seconds < 10 else "no"
+	if TARGETS[action] == "≤ 2×":
+		return "yes" if ratio <= 2 else "no"
+	return "—"
