@@ -13,6 +13,8 @@ export_python_type_annotations = True
 
 # Desk-wide JavaScript: the filters the reports and dashboard chart sources share (public/js/).
 app_include_js = "collective_cover.bundle.js"
+# Duty times in the pool's zone and "Pick from my schedule" (cover/handover.py links what is picked).
+doctype_js = {"Cover Request": "public/js/cover_request_schedule.js"}
 
 # Roles are not standard documents, so they ship as fixtures — filtered to this app's own roles.
 fixtures = [
@@ -73,6 +75,7 @@ doc_events = {
 		# (who may not share the request): see kernel/automation.py.
 		"on_update": "collective_cover.kernel.automation.apply_assignment_rules",
 		"on_update_after_submit": "collective_cover.kernel.automation.apply_assignment_rules",
+		"before_submit": "collective_cover.cover.handover.link_picked_shifts",
 		"on_submit": "collective_cover.cover.wellness.prompt_check_in",
 		"on_cancel": [
 			"collective_cover.kernel.automation.apply_assignment_rules",

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
-from frappe.utils import format_datetime, get_datetime, now_datetime
+from frappe.utils import format_datetime, get_datetime, get_system_timezone, now_datetime
 
 from collective_cover.api.cover import distribution_of, member_pools, open_to, pool_standing, position_in
-from collective_cover.cover import lifecycle
-from collective_cover.kernel.dates import site_tz
-from collective_cover.kernel.validators import parse_datetime
+from collective_cover.cover import handover, lifecycle
+from collective_cover.kernel.dates import aware
+from collective_cover.kernel.validators import parse_datetime, parse_pool_wall_time
 
 # Ended requests stay on "My requests" this long, so their outcome is seen after the day.
 RECENT = timedelta(days=14)
@@ -38,12 +39,25 @@ class MeetingChangeError(frappe.ValidationError):
 	pass
 
 
-def when(start, end) -> str:
-	"""A span in the site's time zone with the zone named: "Tue 15 Dec 07:00 – 19:00 GMT"."""
-	start, end = get_datetime(start), get_datetime(end)
+def when(start, end, zone: str | None = None) -> str:
+	"""A stored span as the wall times of `zone` (a pool's; default the site's), the zone named:
+	"Tue 15 Dec 07:00 – 19:00 (Europe/London)"."""
+	zone = zone or get_system_timezone()
+	start, end = (aware(moment).astimezone(ZoneInfo(zone)).replace(tzinfo=None) for moment in (start, end))
 	last = "HH:mm" if end.date() == start.date() else "EEE d MMM HH:mm"
-	zone = end.replace(tzinfo=site_tz()).tzname()
-	return f"{format_datetime(start, 'EEE d MMM HH:mm')} – {format_datetime(end, last)} {zone}"
+	return f"{format_datetime(start, 'EEE d MMM HH:mm')} – {format_datetime(end, last)} ({zone})"
+
+
+def pool_zone(pool: str) -> str:
+	"""The pool's time zone: what its members type and see (DOMAIN.md), the site's when it names none."""
+	return frappe.db.get_value("Jeopardy Pool", pool, "time_zone") or get_system_timezone()
+
+
+def shown_zone(pools: list[str]) -> str:
+	"""The zone a member's own shifts are shown in: their pools' zone when they share one (the common
+	case), else the site's, which the page then names."""
+	zones = {pool_zone(pool) for pool in pools}
+	return zones.pop() if len(zones) == 1 else get_system_timezone()
 
 
 def input_value(moment) -> str:
@@ -72,6 +86,12 @@ def duties_of(
 	)
 	names = names_of(row.covered_by for row in rows) if with_coverers else {}
 	duties = {}
+	zones = {
+		name: pool_zone(pool)
+		for name, pool in frappe.get_all(
+			"Cover Request", filters={"name": ("in", requests or [""])}, fields=["name", "pool"], as_list=True
+		)
+	}
 	for row in rows:
 		duties.setdefault(row.parent, []).append(
 			{
@@ -79,7 +99,7 @@ def duties_of(
 				"duty_kind": _(row.duty_kind),
 				"service": row.service or "",
 				"site": row.site or "",
-				"when": when(row.start, row.end),
+				"when": when(row.start, row.end, zones.get(row.parent)),
 				"units": row.units,
 				"open": not row.covered_by,
 				"mine": bool(viewer) and row.covered_by == viewer,
@@ -109,8 +129,9 @@ def my_pools() -> list[str]:
 @frappe.whitelist()
 def my_shifts() -> list[dict]:
 	"""The member's own scheduled shifts of the next two weeks that no request of theirs covers yet,
-	each ready to be called out of with one tap."""
+	each ready to be called out of with one tap (kind, service, site and times come from the shift)."""
 	clinician = lifecycle.current_clinician()
+	zone = shown_zone(member_pools(clinician))
 	now = now_datetime()
 	shifts = frappe.get_list(
 		"Clinician Shift",
@@ -118,6 +139,8 @@ def my_shifts() -> list[dict]:
 			"clinician": clinician,
 			"start": ("between", [now, now + SHIFTS_AHEAD]),
 			"displaced_by": ("is", "not set"),
+			"handed_over_by_request": ("is", "not set"),
+			"source": ("!=", "Cover"),
 		},
 		fields=["name", *DUTY_FIELDS],
 		order_by="start asc",
@@ -142,9 +165,10 @@ def my_shifts() -> list[dict]:
 			"label": _(shift.duty_kind),
 			"service": shift.service or "",
 			"site": shift.site or "",
-			"start": input_value(shift.start),
-			"end": input_value(shift.end),
-			"when": when(shift.start, shift.end),
+			"when": when(shift.start, shift.end, zone),
+			# As stored (the site's zone): Desk's "Pick from my schedule" puts them in the duty grid.
+			"start": str(shift.start),
+			"end": str(shift.end),
 		}
 		for shift in shifts
 		if not any(start < shift.end and end > shift.start for start, end in taken)
@@ -359,8 +383,10 @@ def call_out(
 	reason_category: str | None = None,
 	reason_note: str | None = None,
 ) -> dict:
-	"""File and submit a cover request for the session member in one of their pools. Duties are
-	[{duty_kind, start, end, service, site}], times in the site's time zone."""
+	"""File and submit a cover request for the session member in one of their pools. Each duty is
+	either {shift} — one of the member's own upcoming Clinician Shift rows, whose kind, service, site and
+	times are taken from the schedule, and which is handed over once covered — or a duty not in the
+	schedule, {duty_kind, start, end, service, site}, its times wall times in the pool's time zone."""
 	clinician = lifecycle.current_clinician()
 	if pool not in member_pools(clinician):
 		frappe.throw(
@@ -368,23 +394,37 @@ def call_out(
 			frappe.PermissionError,
 			title=_("Not your pool"),
 		)
+	shifts, typed = split_duties(duties)
+	zone = pool_zone(pool)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Cover Request",
 			"requester": clinician,
 			"pool": pool,
-			"duties": duty_rows(duties),
+			"duties": handover.claim_shifts(clinician, shifts)
+			+ [typed_duty(duty, zone, row) for row, duty in enumerate(typed, start=len(shifts) + 1)],
 			"reason_category": reason_category,
 			"reason_note": reason_note,
 		}
 	)
 	doc.insert()
+	# Before submit: a start within the ladder's near-start window is assigned during submit.
+	handover.call_out_of(doc.name, shifts)
 	doc.submit()
 	return {"request": doc.name, "status": doc.status}
 
 
-def duty_rows(duties) -> list[dict]:
-	"""The duties a caller sent, as rows of the request: only the fields a duty has, each a mapping."""
+def typed_duty(duty: dict, zone: str, row: int) -> dict:
+	"""A duty typed by hand, its times read as wall times of the pool's zone `zone`."""
+	values = {field: duty.get(field) for field in DUTY_FIELDS}
+	for field, label in (("start", _("Start")), ("end", _("End"))):
+		if values[field] not in (None, ""):
+			values[field] = parse_pool_wall_time(values[field], zone, _("{0} in row {1}").format(label, row))
+	return values
+
+
+def split_duties(duties) -> tuple[list[str], list[dict]]:
+	"""The duties a caller sent: the names of own shifts picked from the schedule, and typed duties."""
 	if isinstance(duties, str):
 		try:
 			duties = json.loads(duties)
@@ -396,7 +436,10 @@ def duty_rows(duties) -> list[dict]:
 			CallOutError,
 			title=_("No duty"),
 		)
-	return [{field: duty.get(field) for field in DUTY_FIELDS} for duty in duties]
+	picked = [duty for duty in duties if "shift" in duty]
+	if not all(isinstance(duty["shift"], str) and duty["shift"] for duty in picked):
+		frappe.throw(_("A shift is named by its ID."), CallOutError, title=_("No such shift"))
+	return [duty["shift"] for duty in picked], [duty for duty in duties if "shift" not in duty]
 
 
 def own_meeting(meeting: str):

@@ -30,9 +30,11 @@ from functools import cached_property
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import IfNull
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
-from collective_cover.cover import ledger, notify
+from collective_cover.cover import handover, ledger, notify
+from collective_cover.cover.handover import HANDED_OVER
 from collective_cover.cover.records import (
 	SCHEDULE_MARGIN,
 	engine_duty,
@@ -196,6 +198,7 @@ def with_committed_schedules(candidates, clinicians: list[str], span: tuple[date
 			& (shift.end > lo)
 			& (shift.start < hi)
 			& shift.displaced_by.isnull()
+			& (IfNull(shift.handover_status, "") != HANDED_OVER)
 		)
 	)
 	absences = (
@@ -420,6 +423,7 @@ def cover_duties(
 	snapshot (after commit for accept and assign, see `schedule_cover_snapshot`)."""
 	write_duty_ledger(ctx, coverer, slots)
 	write_cover_shifts(ctx, coverer, slots)
+	handover.hand_over(ctx.doc.name, coverer)
 	stamp = naive(ctx.now)
 	taken = {slot.id for slot in slots}
 	for row in ctx.doc.duties:
@@ -801,6 +805,7 @@ def record_offers(doc, members, stage: Stage, now: datetime) -> None:
 def reverse_cover(doc, method=None) -> None:
 	"""doc_event on Cover Request cancel: every ledger row of the request gets a reversal, duty by duty;
 	the cover shifts go away and displaced clinic half-days come back."""
+	handover.give_back(doc.name)
 	if not doc.covered_by:
 		return
 	led = frappe.qb.DocType("Cover Ledger Entry")

@@ -11,9 +11,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import frappe
-from frappe.query_builder.functions import Count
+from frappe.query_builder.functions import Count, IfNull
 from frappe.utils import get_system_timezone, getdate, now_datetime
 
+from collective_cover.cover.handover import HANDED_OVER
 from collective_cover.cover.ledger import load_burden
 from collective_cover.engine.fairness import exposure
 from collective_cover.engine.model import (
@@ -34,7 +35,7 @@ from collective_cover.engine.model import (
 	WorkHourLimits,
 )
 from collective_cover.kernel.availability import load_unavailability
-from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz
+from collective_cover.kernel.dates import aware, fairness_window, naive
 
 # How far around a request we read schedules: the ACGME rules look back and ahead 4 weeks.
 SCHEDULE_MARGIN = timedelta(days=28)
@@ -138,7 +139,6 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 	if not ids:
 		return []
 	window = fairness_window(now.date())
-	tz = site_tz()
 
 	clin = frappe.qb.DocType("Clinician")
 	clinicians = {
@@ -165,7 +165,12 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 			shift.service,
 		)
 		.where(
-			shift.clinician.isin(ids) & (shift.end > lo) & (shift.start < hi) & shift.displaced_by.isnull()
+			shift.clinician.isin(ids)
+			& (shift.end > lo)
+			& (shift.start < hi)
+			& shift.displaced_by.isnull()
+			# A shift handed over to a coverer is the coverer's work now (their own Cover shift).
+			& (IfNull(shift.handover_status, "") != HANDED_OVER)
 		)
 	).run(as_dict=True):
 		if row.duty_kind == DutyKind.CLINIC.value:
@@ -178,7 +183,7 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 
 	burden = load_burden(pool.name, ids, naive(now), window[0], pool.caps.block_days)
 	lost = load_clinic_half_days_lost(ids, window_lo)
-	exposure_window = (window[0], min(window[1], now.date()))
+	exposure_window = (window[0], min(window[1], now.astimezone(pool.zone).date()))
 
 	candidates = []
 	for membership in pool.memberships:
@@ -196,7 +201,7 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 				member=member,
 				membership=membership,
 				burden=member_burden,
-				exposure=exposure(member, membership, absences[row.name], exposure_window, tz),
+				exposure=exposure(member, membership, absences[row.name], exposure_window, pool.zone),
 				schedule=tuple(schedules[row.name]),
 				unavailability=tuple(absences[row.name]),
 				clinic_sessions=tuple(clinics[row.name]),

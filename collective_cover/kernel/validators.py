@@ -165,3 +165,19 @@ def validate_period(start, end, what: str) -> None:
 			InvalidPeriodError,
 			title=_("Invalid period"),
 		)
+
+
+def parse_pool_wall_time(value, zone: str, label: str) -> datetime:
+	"""What a person typed or picked for a pool's duty: a wall time in the pool's time zone `zone`
+	(whatever their user time zone), as the naive site-zone datetime every record stores. A value that
+	names its own UTC offset is taken at that instant."""
+	if isinstance(value, str) and value.strip():
+		try:
+			named = datetime.fromisoformat(value.strip())
+		except ValueError:
+			named = None  # parse_datetime says what is wrong with it
+		if named is not None and named.tzinfo is None:
+			value = named.replace(tzinfo=ZoneInfo(zone))
+	elif isinstance(value, datetime) and value.tzinfo is None:
+		value = value.replace(tzinfo=ZoneInfo(zone))
+	return parse_datetime(value, label)

@@ -18,7 +18,6 @@ from collective_cover.cover.records import engine_pool, level_number
 from collective_cover.engine.fairness import PoolFairness, exposure, pool_fairness
 from collective_cover.engine.model import Member, Pool, Role, Unavailability
 from collective_cover.kernel.availability import load_unavailability
-from collective_cover.kernel.dates import site_tz
 from collective_cover.reports.scope import day_after, day_start
 
 
@@ -32,11 +31,12 @@ class PoolPeople:
 	unavailability: Mapping[str, tuple[Unavailability, ...]]
 
 	def exposures(self, window: tuple[date, date]) -> dict[str, float]:
-		"""Σ FTE-days of every member over `window`; days after today are not exposure yet."""
+		"""Σ FTE-days of every member over `window`, days counted in the pool's time zone (as the engine
+		counts them); days after today are not exposure yet."""
 		span = (window[0], min(window[1], getdate()))
 		return {
 			m.member: exposure(
-				self.members[m.member], m, self.unavailability.get(m.member, ()), span, site_tz()
+				self.members[m.member], m, self.unavailability.get(m.member, ()), span, self.pool.zone
 			)
 			for m in self.pool.memberships
 			if m.member in self.members

@@ -342,3 +342,65 @@ class TestCoordinatorsDesk(BrowserTestCase):
 			shown = page.locator(".modal.show .msgprint")
 			self.assertEqual(shown.count(), 0, f"{report}: {shown.all_inner_texts()}")
 		self.assertEqual(self.errors, [])
+
+
+class TestDeskFilingInThePoolsZone(BrowserTestCase):
+	"""A resident whose own time zone is neither the site's nor the pool's picks a duty from their
+	schedule in Desk's Cover Request form: the grid shows the pool's wall time, the model keeps the
+	site's (what Frappe stores)."""
+
+	POOL_ZONE = "America/Argentina/Buenos_Aires"  # no daylight saving: 07:00 there is 10:00 UTC
+
+	@classmethod
+	def make_records(cls):
+		from datetime import datetime, time, timedelta
+		from zoneinfo import ZoneInfo
+
+		from frappe.utils import add_days, get_system_timezone, getdate
+
+		requester = make_clinician(f"Desk Zone Requester {cls.tag}")
+		member = make_clinician(f"Desk Zone Member {cls.tag}")
+		cls.pool = make_pool(f"Far Desk Pool {cls.tag}", [requester, member], time_zone=cls.POOL_ZONE)
+		cls.user = cls.with_password(user_of(requester))
+		site_zone = get_system_timezone()
+		own_zone = next(z for z in ("Pacific/Honolulu", "Asia/Tokyo") if z not in (site_zone, cls.POOL_ZONE))
+		frappe.db.set_value("User", cls.user, "time_zone", own_zone)
+		day = add_days(getdate(), 4)
+		cls.start = (
+			datetime.combine(day, time(7), ZoneInfo(cls.POOL_ZONE))
+			.astimezone(ZoneInfo(site_zone))
+			.replace(tzinfo=None)
+		)
+		frappe.get_doc(
+			{
+				"doctype": "Clinician Shift",
+				"clinician": requester,
+				"duty_kind": "Day",
+				"start": cls.start,
+				"end": cls.start + timedelta(hours=12),
+				"service": "Wards Z",
+			}
+		).insert(ignore_permissions=True)
+
+	def test_a_picked_shift_shows_the_pools_wall_time_whatever_the_users_zone(self):
+		page = self.open_page(DESKTOP)
+		self.log_in(page, self.user, "/my-cover")
+		page.goto("/app/cover-request/new")
+		page.wait_for_selector(".form-layout", timeout=60_000)
+		page.wait_for_load_state("networkidle")
+		page.evaluate("(pool) => cur_frm.set_value('pool', pool)", self.pool)
+		page.wait_for_selector(
+			f".grid-description:has-text('Times are in {self.POOL_ZONE}.')", timeout=30_000
+		)
+		page.click("button:has-text('Pick from my schedule')")
+		dialog = page.locator(".modal.show")
+		dialog.locator("label", has_text="Wards Z").click()
+		dialog.locator("button.btn-primary").click()
+		row = page.locator("[data-fieldname=duties] .grid-body .grid-row", has_text="Wards Z")
+		row.wait_for()
+		self.assertIn("07:00", row.inner_text())
+		self.assertEqual(
+			page.evaluate("cur_frm.doc.duties.map((d) => [d.start, d.service])"),
+			[[str(self.start), "Wards Z"]],
+		)
+		self.assertEqual(self.errors, [])

@@ -133,20 +133,22 @@ frappe.ready(() => {
 		}
 	});
 
+	// Typed times are wall times of the chosen pool's zone: the labels name it.
+	document.addEventListener("change", (event) => {
+		const select = event.target.closest("#my-cover form.mc-call-out select[name=pool]");
+		if (!select) return;
+		const zone = select.selectedOptions[0].dataset.zone;
+		select.form.querySelectorAll(".mc-zone").forEach((label) => (label.textContent = zone));
+	});
+
 	document.addEventListener("submit", (event) => {
 		const form = event.target.closest("#my-cover form.mc-call-out");
 		if (!form) return;
 		event.preventDefault();
-		const duties = [...form.querySelectorAll(".mc-shift[aria-pressed=true]")].map((button) => {
-			const shift = JSON.parse(button.dataset.duty);
-			return {
-				duty_kind: shift.duty_kind,
-				start: shift.start,
-				end: shift.end,
-				service: shift.service,
-				site: shift.site,
-			};
-		});
+		// A picked shift is sent by name: the server takes its kind, service, site and times from the schedule.
+		const duties = [...form.querySelectorAll(".mc-shift[aria-pressed=true]")].map((button) => ({
+			shift: JSON.parse(button.dataset.duty).shift,
+		}));
 		if (field(form, "start") || field(form, "end")) {
 			duties.push({
 				duty_kind: field(form, "duty_kind"),

@@ -14,6 +14,8 @@ from collective_cover.api.my_cover import (
 	my_shifts,
 	my_standing,
 	open_offers,
+	pool_zone,
+	shown_zone,
 )
 from collective_cover.kernel.access import is_staff
 
@@ -32,9 +34,14 @@ def get_context(context):
 	if not context.clinician:
 		return
 	meta = frappe.get_meta("Cover Request")
+	pools = my_pools()
+	# Duties are typed and shown in the pool's zone, whatever the user's own time zone.
+	context.time_zone = shown_zone(pools)
+	context.time_zone_note = _("Times are in {0}.").format(context.time_zone)
 	context.update(
 		{
-			"pools": my_pools(),
+			"pools": pools,
+			"pool_zones": {pool: pool_zone(pool) for pool in pools},
 			"shifts": my_shifts(),
 			"offers": open_offers(),
 			"covers": my_covers(),
