@@ -544,6 +544,28 @@ def method_abuse_cases(w) -> list[Case]:
 			message="at most 2000",
 		),
 		Case(
+			"call out with a colleague's shift",
+			"requester",
+			"POST",
+			MY_COVER + "call_out",
+			{"pool": w.pool, "duties": [{"shift": w.shift}]},
+			secret="Wards B",  # nothing of the colleague's shift comes back
+		),
+		Case(
+			"call out with a shift that does not exist",
+			"member",
+			"POST",
+			MY_COVER + "call_out",
+			{"pool": w.pool, "duties": [{"shift": "CS-NOPE-0001"}]},
+		),
+		Case(
+			"call out with a dict for a shift's name",
+			"member",
+			"POST",
+			MY_COVER + "call_out",
+			{"pool": w.pool, "duties": [{"shift": {"name": w.shift}}]},
+		),
+		Case(
 			"accept with an extra argument naming someone else",
 			"clinician",
 			"POST",
