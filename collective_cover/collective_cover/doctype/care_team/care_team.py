@@ -15,6 +15,23 @@ class CareTeamMemberError(frappe.ValidationError):
 
 
 class CareTeam(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from collective_cover.collective_cover.doctype.care_team_member.care_team_member import CareTeamMember
+
+		end_date: DF.Date | None
+		label: DF.Data
+		members: DF.Table[CareTeamMember]
+		program: DF.Link
+		start_date: DF.Date
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_label()
 		self.validate_members()

@@ -19,6 +19,31 @@ class ClinicTemplateError(frappe.ValidationError):
 
 
 class Clinician(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from collective_cover.collective_cover.doctype.clinic_session_template.clinic_session_template import (
+			ClinicSessionTemplate,
+		)
+
+		clinic_templates: DF.Table[ClinicSessionTemplate]
+		coach_capacity: DF.Int
+		expected_graduation: DF.Date | None
+		fte: DF.Float
+		full_name: DF.Data
+		program: DF.Link
+		role: DF.Literal["Resident", "Fellow", "Faculty", "APP", "Nurse"]
+		schedule_name: DF.Data | None
+		status: DF.Literal["Active", "Inactive"]
+		training_level: DF.Literal["", "PGY-1", "PGY-2", "PGY-3", "PGY-4", "PGY-5", "PGY-6", "PGY-7", "PGY-8"]
+		user: DF.Link | None
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_fte()
 		self.validate_training_level()

@@ -10,6 +10,31 @@ class UnknownScheduleNameError(frappe.ValidationError):
 
 
 class ClinicianShift(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		clinician: DF.Link | None
+		cover_request: DF.Link | None
+		covers_shift: DF.Link | None
+		displaced_by: DF.Link | None
+		duty_kind: DF.Literal["Day", "Night", "Clinic half-day", "24h call", "Other"]
+		end: DF.Datetime
+		handed_over_by_request: DF.Link | None
+		handover_status: DF.Literal["", "Called out", "Handed over"]
+		in_house_call: DF.Check
+		program: DF.Link | None
+		schedule_name: DF.Data | None
+		service: DF.Data | None
+		site: DF.Data | None
+		source: DF.Data | None
+		start: DF.Datetime
+
+	# end: auto-generated types
 	def validate(self):
 		# After the door checks (kernel.validators.check_values), which run after before_validate.
 		self.set_clinician_from_schedule_name()

@@ -26,6 +26,29 @@ class PairingDatesError(frappe.ValidationError):
 
 
 class CoachPairing(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		coach: DF.Link
+		coach_name: DF.Data | None
+		last_meeting: DF.Date | None
+		meetings_held: DF.Int
+		meetings_required: DF.Int
+		pace: DF.Literal["", "On pace", "Behind", "Overdue"]
+		planned_end: DF.Date | None
+		program: DF.Link | None
+		resident: DF.Link
+		resident_name: DF.Data | None
+		shared_half_days: DF.Int
+		start_date: DF.Date
+		status: DF.Literal["Active", "Ended"]
+
+	# end: auto-generated types
 	def validate(self):
 		self.validate_roles()
 		self.set_planned_end()

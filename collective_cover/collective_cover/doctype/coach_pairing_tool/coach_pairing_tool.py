@@ -14,6 +14,18 @@ class NothingToPairError(frappe.ValidationError):
 
 
 class CoachPairingTool(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from_date: DF.Date
+		program: DF.Link
+		to_date: DF.Date
+	# end: auto-generated types
 	pass
 
 

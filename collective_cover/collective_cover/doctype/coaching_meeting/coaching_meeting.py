@@ -24,6 +24,26 @@ class DoubleBookingError(frappe.ValidationError):
 
 
 class CoachingMeeting(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		coach_name: DF.Data | None
+		ends_at: DF.Datetime
+		mode: DF.Literal["In person", "Video", "Phone"]
+		pairing: DF.Link
+		program: DF.Link | None
+		relationship_pulse: DF.Rating
+		resident_name: DF.Data | None
+		site: DF.Data | None
+		starts_at: DF.Datetime
+		status: DF.Literal["Proposed", "Confirmed", "Held", "Missed", "Cancelled"]
+
+	# end: auto-generated types
 	def validate(self):
 		if not (self.pairing and self.starts_at and self.ends_at):
 			return  # Frappe's mandatory check, after validate, names what is missing

@@ -14,6 +14,27 @@ class MeetingLengthError(frappe.ValidationError):
 
 
 class CollectiveCoverSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		assign_after_minutes: DF.Int
+		checkin_threshold: DF.Int
+		checkin_window_days: DF.Int
+		meeting_minutes: DF.Int
+		near_start_minutes: DF.Int
+		notify_by_email: DF.Check
+		notify_by_sms: DF.Check
+		offer_all_after_minutes: DF.Int
+		offer_top_n: DF.Int
+		window_start_day: DF.Int
+		window_start_month: DF.Int
+
+	# end: auto-generated types
 	def before_validate(self):
 		if self.meeting_minutes in (None, ""):
 			self.meeting_minutes = DEFAULT_MEETING_MINUTES

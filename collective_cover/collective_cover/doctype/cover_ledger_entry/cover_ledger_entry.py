@@ -14,6 +14,28 @@ class CoverLedgerEntry(AppWrittenRecord):
 	"""Append-only: written by the app when covers happen, never edited or deleted; a cancellation
 	writes reversal rows instead."""
 
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		clinician: DF.Link
+		counterparty: DF.Link | None
+		cover_request: DF.Link | None
+		cover_request_duty: DF.Data | None
+		entry_type: DF.Literal["Cover", "Standby credit", "Reversal", "Payback obligation", "Settlement"]
+		pool: DF.Link
+		posting_datetime: DF.Datetime
+		program: DF.Link
+		reversed_type: DF.Data | None
+		reverses: DF.Link | None
+		standby_day: DF.Date | None
+		units: DF.Float
+	# end: auto-generated types
+
 	error_class = LedgerIsAppendOnlyError
 
 	def before_insert(self):

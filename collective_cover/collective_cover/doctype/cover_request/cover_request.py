@@ -66,6 +66,42 @@ def request_only(fieldname: str) -> property:
 
 
 class CoverRequest(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from collective_cover.collective_cover.doctype.cover_request_duty.cover_request_duty import (
+			CoverRequestDuty,
+		)
+
+		amended_from: DF.Link | None
+		cover_method: DF.Literal[
+			"", "Volunteered", "Assigned", "Assigned from overflow", "Coordinator override"
+		]
+		covered_at: DF.Datetime | None
+		covered_by: DF.Link | None
+		duties: DF.Table[CoverRequestDuty]
+		ends_at: DF.Datetime | None
+		ladder_stage: DF.Data | None
+		next_escalation_at: DF.Datetime | None
+		override_reason: DF.SmallText | None
+		pool: DF.Link
+		program: DF.Link | None
+		reason_category: DF.Literal["", "Illness", "Family emergency", "Bereavement", "Personal", "Other"]
+		reason_note: DF.SmallText | None
+		requester: DF.Link
+		starts_at: DF.Datetime | None
+		status: DF.Literal[
+			"Draft", "Open", "Partially covered", "Covered", "Completed", "Cancelled", "Unfilled"
+		]
+		submitted_at: DF.Datetime | None
+		title: DF.Data | None
+		total_units: DF.Float
+	# end: auto-generated types
 	# Typed by the requester (the reason) or set by a coordinator's assign (the override), kept in
 	# Cover Request Reason, which only coordinators and directors can read (see save_private_reason).
 	reason_category = request_only("reason_category")

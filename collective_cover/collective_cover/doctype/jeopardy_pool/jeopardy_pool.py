@@ -29,6 +29,54 @@ class PoolTimeZoneError(frappe.ValidationError):
 
 
 class JeopardyPool(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from collective_cover.collective_cover.doctype.jeopardy_pool_member.jeopardy_pool_member import (
+			JeopardyPoolMember,
+		)
+		from collective_cover.collective_cover.doctype.jeopardy_pool_role.jeopardy_pool_role import (
+			JeopardyPoolRole,
+		)
+		from collective_cover.collective_cover.doctype.jeopardy_pool_unit_weight.jeopardy_pool_unit_weight import (
+			JeopardyPoolUnitWeight,
+		)
+
+		allowed_roles: DF.Table[JeopardyPoolRole]
+		assign_after_minutes: DF.Int
+		block_days: DF.Int
+		disabled: DF.Check
+		faculty_weekly_hours_limit: DF.Float
+		filing_horizon_days: DF.Int
+		holiday_multiplier: DF.Float
+		max_activations_per_block: DF.Int
+		max_activations_per_window: DF.Int
+		max_clinic_half_days_lost: DF.Int
+		max_duty_hours: DF.Float
+		max_rota_days_per_block: DF.Int
+		max_units_per_block: DF.Float
+		max_units_per_window: DF.Float
+		members: DF.Table[JeopardyPoolMember]
+		min_level_gap: DF.Int
+		near_start_minutes: DF.Int
+		offer_all_after_minutes: DF.Int
+		offer_top_n: DF.Int
+		overflow_pool: DF.Link | None
+		policy_changed_on: DF.Datetime | None
+		pool_name: DF.Data
+		program: DF.Link
+		reciprocity_policy: DF.Literal["Collective", "Pool payback", "Individual payback"]
+		standby_credit: DF.Float
+		time_zone: DF.Autocomplete | None
+		unit_weights: DF.Table[JeopardyPoolUnitWeight]
+		weekend_multiplier: DF.Float
+
+	# end: auto-generated types
 	def before_validate(self):
 		self.set_missing_ladder_offsets()
 		self.set_time_zone()
