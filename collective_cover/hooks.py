@@ -94,3 +94,6 @@ scheduler_events = {
 	],
 	"weekly": ["collective_cover.coaching.reminders.send_coordinator_digest"],
 }
+
+# Test clean-up needs a System Manager besides Administrator (see the function).
+before_tests = "collective_cover.tests.factories.before_tests"

@@ -38,7 +38,12 @@ def make_outgoing_email_account() -> None:
 		).insert(ignore_permissions=True)
 
 
-STANDING_SYSTEM_MANAGER = "cc-tests-system-manager@cc-test.example"
+def before_tests() -> None:
+	"""hooks.py `before_tests`: Frappe refuses to delete any user while Administrator is the only System
+	Manager, as on a new site, and the test classes delete the users they made; one standing test System
+	Manager (never removed) keeps their clean-up possible."""
+	make_user("cc-tests-system-manager@cc-test.example", roles=("System Manager",))
+	frappe.db.commit()
 
 
 def make_user(email: str, roles=("Clinician",)) -> str:
@@ -355,10 +360,6 @@ def remove_committed_records(tag: str) -> None:
 	# The clinicians' users and any other user the class made, such as coordinators: all carry the tag.
 	users = frappe.get_all("User", filters={"name": ("like", f"%{tag}%")}, pluck="name")
 	frappe.db.delete("Notification Log", {"for_user": ("in", users or [""])})
-	if users:
-		# Frappe refuses to delete any user while Administrator is the only System Manager, as on a
-		# new site: one standing test System Manager (never removed) keeps the clean-up possible.
-		make_user(STANDING_SYSTEM_MANAGER, roles=("System Manager",))
 	for user in users:
 		frappe.delete_doc("User", user, force=True, ignore_permissions=True)
 	frappe.db.commit()
