@@ -5,11 +5,14 @@ before Frappe parses it into documents or calls the method (a `before_request` h
   (`core_queries.check_query_request`).
 - The app's whitelisted methods (module functions, controller methods called through
   `run_doc_method`, `/api/resource/<doctype>/<name>/<method>` or
-  `/api/v2/document/<doctype>/<name>/method/<method>`, and the core methods this app overrides): a required argument that is missing, a list or dict where the signature says text, or a
-  text longer than the cap for method arguments is refused with a message naming the argument. The
-  signature is the list: nothing here names a method.
-- `/api/resource/<app doctype>` and `/api/v2/document/<app doctype>` inserts and updates: a list or dict for a field that holds one value,
-  or anything but a list of rows for a table, is refused before Frappe builds a document from it
+  `/api/v2/document/<doctype>/<name>/method/<method>`, `/api/v2/method/<doctype>/<function>`, the
+  legacy `cmd=` form post to any path, and the core methods this app overrides): a required argument
+  that is missing, a list or dict where the signature says text, or a text longer than the cap for
+  method arguments is refused with a message naming the argument. The signature is the list: nothing
+  here names a method.
+- `/api/resource/<app doctype>` and `/api/v2/document/<app doctype>` inserts and updates: a list or
+  dict for a field that holds one value, or anything but a list of rows for a table, is refused
+  before Frappe builds a document from it
   (Frappe's own constructor and link checks fail with a server error on those), and so is a value for
   a read-only virtual field.
 - Rows of the app's child doctypes are edited through their parent only: a direct REST insert, update
@@ -28,6 +31,7 @@ import frappe
 from frappe import _
 from frappe.model import table_fields
 from frappe.model.base_document import get_controller
+from frappe.modules import load_doctype_module
 
 from collective_cover.kernel.core_queries import check_query_request, is_app_doctype
 from collective_cover.kernel.validators import MAX_ARGUMENT_LENGTH, check_length
@@ -37,6 +41,7 @@ METHOD_PATH = re.compile(r"^/api/(?:v2/)?method/(?P<method>[^/]+)/?$")
 RESOURCE_PATH = re.compile(
 	r"^/api/resource/(?P<doctype>[^/]+)(?:/(?P<name>[^/]+)(?:/(?P<method>[^/]+))?)?/?$"
 )
+DOCTYPE_METHOD_PATH = re.compile(r"^/api/v2/method/(?P<doctype>[^/]+)/(?P<method>[^/]+)/?$")
 DOCUMENT_PATH = re.compile(
 	r"^/api/v2/document/(?P<doctype>[^/]+)(?:/(?P<name>.+?)(?:/method/(?P<method>[^/]+))?)?/?$"
 )
@@ -60,10 +65,17 @@ def check_request() -> None:
 		return
 	check_query_request()
 	params = frappe.local.form_dict
-	if match := RESOURCE_PATH.match(request.path) or DOCUMENT_PATH.match(request.path):
+	if isinstance(params.get("cmd"), str) and params.cmd:
+		# Frappe answers any request that carries `cmd` as a call of that method, whatever its path.
+		check_method_call(params.cmd, params)
+	elif match := RESOURCE_PATH.match(request.path) or DOCUMENT_PATH.match(request.path):
 		check_resource_request(request.method, match["doctype"], match["name"], match["method"], params)
 	elif match := METHOD_PATH.match(request.path):
 		check_method_call(match["method"], params)
+	elif (match := DOCTYPE_METHOD_PATH.match(request.path)) and is_app_doctype(match["doctype"]):
+		# /api/v2/method/<doctype>/<function>: a function of the doctype's controller module.
+		module = load_doctype_module(match["doctype"])
+		check_method_call(f"{module.__name__}.{match['method']}", params)
 
 
 def check_resource_request(http_method: str, doctype: str, name: str | None, method: str | None, params):
