@@ -165,7 +165,11 @@ class TestOutboxWithoutTheQueue(CommittedPoolTestCase):
 				jobs.escalate_due_requests()
 			else:
 				self.assertEqual(in_two_workers(jobs.escalate_due_requests), [])
-		if workers > 1:
+		if workers == 1:
+			# The job commits as it goes, except while tests run: commit here as it would, or the rows
+			# this connection locked would keep the server's next filing waiting until it times out.
+			frappe.db.commit()
+		else:
 			frappe.db.rollback()  # a fresh snapshot of what the workers committed
 
 	def test_offers_and_confirmations_whose_jobs_were_flushed_are_sent_by_the_ladder_once(self):
