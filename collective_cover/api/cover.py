@@ -65,7 +65,8 @@ def member_pool(pool: str):
 def pool_standing(pool_doc):
 	pool = engine_pool(pool_doc)
 	now = aware(frappe.utils.now_datetime())
-	candidates = load_candidates(pool_doc, pool, (now, now), now)
+	# A member's standing needs burden and exposure only, not a schedule of every member's shifts.
+	candidates = load_candidates(pool_doc, pool, (now, now), now, schedules=False)
 	fairness = compute_pool_fairness(
 		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
 	)

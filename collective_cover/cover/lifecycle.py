@@ -30,6 +30,7 @@ from functools import cached_property
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Max, Min
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import ledger, notify
@@ -40,6 +41,8 @@ from collective_cover.cover.records import (
 	engine_request,
 	load_candidates,
 	load_care_team,
+	load_members,
+	with_candidates,
 )
 from collective_cover.cover.titles import refresh_title
 from collective_cover.engine.duty_cover import (
@@ -109,12 +112,83 @@ def current_clinician() -> str:
 	return clinician
 
 
+class PoolMembers:
+	"""A pool's record, its engine view, and every member as a Candidate with the schedules around
+	`span`: what ranking a request in the pool needs, loaded in a fixed number of queries."""
+
+	def __init__(self, pool_name: str, span: tuple[datetime, datetime], now: datetime):
+		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name)
+		self.pool = engine_pool(self.pool_doc)
+		self.span = span
+		self.now = now
+		self.candidates = load_candidates(self.pool_doc, self.pool, span, now)
+
+	def covers(self, span: tuple[datetime, datetime]) -> bool:
+		return self.span[0] <= span[0] and span[1] <= self.span[1]
+
+	def reload(self, members) -> None:
+		"""The members' burden, schedules and absences read again (after a cover they took: its ledger
+		rows are posted after the run began, so their burden is read up to now)."""
+		ids = {c.member.id for c in self.candidates} & set(members)
+		if ids:
+			fresh = load_members(self.pool_doc, self.pool, ids, self.span, aware(now_datetime()))
+			self.candidates = with_candidates(self.candidates, fresh)
+
+
+class LadderRun:
+	"""One run of the ladder job over many due requests: each pool (and overflow pool) is loaded once,
+	with the schedules around every due request of the run, and each request is judged against it.
+
+	Two things keep a request's judgement as fresh as a load of its own would be. The members an
+	assignment is planned for are loaded again under the request's lock, and their schedules re-read
+	as committed (`RequestContext.lock_coverers`), so a cover or cap another worker reached meanwhile
+	is seen. And the members a request of this run assigned are loaded again once it has committed
+	(`reload_assigned`), so the next request ranks them with that cover."""
+
+	def __init__(self, due: list[str], now: datetime | None = None):
+		self.now = now or aware(now_datetime())
+		request = frappe.qb.DocType("Cover Request")
+		self.spans = {
+			row.pool: (aware(row.starts_at), aware(row.ends_at))
+			for row in (
+				frappe.qb.from_(request)
+				.select(
+					request.pool, Min(request.starts_at).as_("starts_at"), Max(request.ends_at).as_("ends_at")
+				)
+				.where(request.name.isin(due or [""]))
+				.groupby(request.pool)
+			).run(as_dict=True)
+		}
+		self.pools: dict[str, PoolMembers] = {}
+		self.assigned: set[str] = set()
+
+	def members(self, pool_name: str, span: tuple[datetime, datetime]) -> PoolMembers:
+		loaded = self.pools.get(pool_name)
+		if loaded is None or not loaded.covers(span):
+			# An overflow pool, or a request filed into the pool since the run began: the span widens.
+			spans = [span, self.spans.get(pool_name, span), *([loaded.span] if loaded else [])]
+			wide = (min(s[0] for s in spans), max(s[1] for s in spans))
+			loaded = self.pools[pool_name] = PoolMembers(pool_name, wide, self.now)
+		return loaded
+
+	def reload_assigned(self) -> None:
+		"""After a request's commit: the members it assigned, in every pool loaded, as they are now."""
+		for loaded in self.pools.values():
+			loaded.reload(self.assigned)
+		self.assigned.clear()
+
+	def forget_assigned(self) -> None:
+		"""After a request's rollback: what it assigned was never written."""
+		self.assigned.clear()
+
+
 class RequestContext:
 	"""A request's pool, candidates and ranking, loaded once per state change.
 
 	`coverers` names the members about to cover (accept, assign): their Clinician rows are locked and
 	their schedules and absences read as committed by now, so a cover another transaction gave them
-	while this one waited for the locks is seen (`lock_coverers`)."""
+	while this one waited for the locks is seen (`lock_coverers`). `run`: the ladder job's run, whose
+	pools are loaded once for all its requests."""
 
 	def __init__(
 		self,
@@ -123,21 +197,27 @@ class RequestContext:
 		now: datetime | None = None,
 		coverers: tuple[str, ...] = (),
 		only: str | None = None,
+		run: LadderRun | None = None,
 	):
 		"""`only`: load that member alone (accept, assign judge just them; nothing is ranked, so the
 		time under the request's lock does not grow with the pool)."""
 		self.doc = doc
 		self.now = now or aware(now_datetime())
-		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
-		self.pool = engine_pool(self.pool_doc)
+		self.run = run
 		self.request = engine_request(doc)
 		self.span = (self.request.starts_at, self.request.ends_at)
-		loaded = self.pool
-		if only:
-			loaded = replace(
-				self.pool, memberships=tuple(m for m in self.pool.memberships if m.member == only)
-			)
-		self.candidates = load_candidates(self.pool_doc, loaded, self.span, self.now)
+		if run:
+			members = run.members(pool_name or doc.pool, self.span)
+			self.pool_doc, self.pool, self.candidates = members.pool_doc, members.pool, members.candidates
+		else:
+			self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
+			self.pool = engine_pool(self.pool_doc)
+			loaded = self.pool
+			if only:
+				loaded = replace(
+					self.pool, memberships=tuple(m for m in self.pool.memberships if m.member == only)
+				)
+			self.candidates = load_candidates(self.pool_doc, loaded, self.span, self.now)
 		self.locked: set[str] = set()
 		self.lock_coverers(coverers)
 		self.care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
@@ -155,6 +235,10 @@ class RequestContext:
 		# judged one cover after the other.
 		lock_clinicians(new)
 		self.locked.update(new)
+		if self.run:
+			# Loaded when the run began: their burden (caps) as of this request's lock.
+			fresh = load_members(self.pool_doc, self.pool, new, self.span, self.now)
+			self.candidates = with_candidates(self.candidates, fresh)
 		self.candidates = with_committed_schedules(self.candidates, new, self.span)
 
 	def candidate(self, clinician: str):
@@ -652,13 +736,14 @@ def assign(name: str, clinician: str, override_reason: str | None = None, duties
 	schedule_cover_snapshot(ctx, "Coordinator override")
 
 
-def escalate(name: str, now: datetime | None = None) -> Step:
+def escalate(name: str, now: datetime | None = None, run: LadderRun | None = None) -> Step:
 	"""Apply the pool's ladder to one request. Safe to run from several workers at once: the row lock
-	serialises them and the second sees the first one's stage."""
+	serialises them and the second sees the first one's stage. `run`: the ladder job's run, whose pools
+	are loaded once for all its due requests."""
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in LADDER_STATUSES:
 		return Step.NOTHING
-	return run_ladder(RequestContext(doc, now=now))
+	return run_ladder(RequestContext(doc, now=now, run=run))
 
 
 def duty_orders(ctx: RequestContext, slots: list[DutySlot]) -> list[tuple[str, ...]]:
@@ -691,7 +776,7 @@ def run_ladder(ctx: RequestContext) -> Step:
 	ranked = offer_order(plan, duty_orders(ctx, slots))
 	overflow_ctx = None
 	if ctx.pool.overflow_pool and any(p.member is None for p in plan):
-		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now)
+		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now, run=ctx.run)
 	open_slots = [p.slot for p in plan]
 	state = LadderState(
 		open=True,
@@ -743,6 +828,8 @@ def assign_by_plan(ctx: RequestContext, overflow_ctx: RequestContext | None) -> 
 		assigned = by_member(planned_here(pool_ctx))
 		for member, slots in assigned.items():
 			cover_duties(pool_ctx, member, slots, method)
+		if pool_ctx.run:
+			pool_ctx.run.assigned.update(assigned)
 		if assigned:
 			# The ladder has ranked the pool anyway: its snapshot is written here, once.
 			write_ranking_snapshot(pool_ctx, cover_label(method))
