@@ -56,7 +56,7 @@ from collective_cover.engine.duty_cover import (
 	request_state,
 	single,
 )
-from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
+from collective_cover.engine.ladder import LadderState, Stage, Step, next_step, places_needed
 from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberBurden, Unavailability
 from collective_cover.engine.policies import reversal_entries
 from collective_cover.engine.ranking import Ranking, rank
@@ -226,6 +226,12 @@ class RequestContext:
 	def ranking(self) -> Ranking:
 		return rank(self.request, self.pool, self.candidates, care_team=self.care_team)
 
+	def ranking_head(self, places: int) -> Ranking:
+		"""The ranking's first `places` places (at least), judging no more members than that needs."""
+		if "ranking" in self.__dict__:
+			return self.ranking
+		return rank(self.request, self.pool, self.candidates, care_team=self.care_team, head=places)
+
 	def lock_coverers(self, clinicians) -> None:
 		"""Lock the members' rows (those not yet locked) and judge them on what is committed by now."""
 		new = sorted(set(clinicians) - self.locked)
@@ -361,16 +367,42 @@ def schedule_cover_snapshot(ctx: RequestContext, cover_method: str) -> None:
 
 
 def write_cover_snapshot(request: str, cover_method: str, at: str) -> None:
-	"""The job behind `schedule_cover_snapshot`: idempotent, so a retried or doubled job writes the
-	snapshot once (the request's lock serialises two workers; the second finds the first's rows)."""
+	"""The job behind `schedule_cover_snapshot`: the pool as it stood just before the cover (its
+	ledger rows, posted at `at`, left out)."""
+	write_snapshot_as_of(
+		request, cover_label(cover_method), aware(get_datetime(at)) - timedelta(microseconds=1)
+	)
+
+
+def schedule_submission_snapshot(ctx: RequestContext) -> None:
+	"""The pool's ranking at filing, for "why this ranking", written by a job once the filing has
+	committed: filing ranks only as far as its first offers need."""
+	frappe.enqueue(
+		"collective_cover.cover.lifecycle.write_submission_snapshot",
+		queue="short",
+		job_id=f"collective_cover:ranking:{ctx.doc.name}:submission",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		now=frappe.flags.in_test,
+		request=ctx.doc.name,
+		at=naive(ctx.now).isoformat(),
+	)
+
+
+def write_submission_snapshot(request: str, at: str) -> None:
+	"""The job behind `schedule_submission_snapshot`."""
+	write_snapshot_as_of(request, _("At submission"), aware(get_datetime(at)))
+
+
+def write_snapshot_as_of(request: str, label: str, now: datetime) -> None:
+	"""The request's ranking as of `now`, once: idempotent, so a retried or doubled job writes the
+	snapshot once (the request's lock serialises two workers; the second finds the first's rows). The
+	request's own cover shifts are left out of the schedules: they came after."""
 	doc = lock(request)
-	now = aware(get_datetime(at))
-	label = cover_label(cover_method)
 	stamp = snapshot_stamp(label, now)
 	if frappe.db.exists("Cover Request Ranking", {"cover_request": request, "snapshot": stamp}):
 		return
-	# The pool as it stood just before the cover: its ledger rows (posted at `now`) and its shifts left out.
-	ctx = RequestContext(doc, now=now - timedelta(microseconds=1))
+	ctx = RequestContext(doc, now=now)
 	ctx.candidates = without_covers_of(ctx.candidates, doc)
 	write_ranking_snapshot(ctx, label, stamp=stamp)
 
@@ -766,18 +798,11 @@ def run_ladder(ctx: RequestContext) -> Step:
 	offers = offers_of(doc.name)
 	declined = frozenset(row.clinician for row in offers if row.declined_at)
 	slots = coverable_slots(ctx)
-	if not any(not s.covered_by for s in slots):
+	open_slots = [s for s in in_order(slots) if not s.covered_by]
+	if not open_slots:
 		# Every duty left uncovered has ended: nothing more can be offered.
 		mark_unfilled(ctx)
 		return Step.MARK_UNFILLED
-	plan = cover_plan(
-		ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
-	)
-	ranked = offer_order(plan, duty_orders(ctx, slots))
-	overflow_ctx = None
-	if ctx.pool.overflow_pool and any(p.member is None for p in plan):
-		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now, run=ctx.run)
-	open_slots = [p.slot for p in plan]
 	state = LadderState(
 		open=True,
 		stage=Stage(doc.ladder_stage or Stage.NEW.value),
@@ -787,9 +812,20 @@ def run_ladder(ctx: RequestContext) -> Step:
 		offered=frozenset(row.clinician for row in offers),  # a decliner is not asked again
 		declined=declined,
 	)
-	overflow_ranked = None
-	if overflow_ctx:
-		overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
+	places = places_needed(state, ctx.pool.ladder, ctx.now)
+	overflow_ctx = overflow_ranked = None
+	if places is not None and len(slots) == 1:
+		# The first offers of a one-duty request, or a wait: its ranking's first places are the offer
+		# order (its plan is its first eligible member), so the rest of the pool is not judged.
+		ranked = ctx.ranking_head(places).order if places else ()
+	else:
+		plan = cover_plan(
+			ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
+		)
+		ranked = offer_order(plan, duty_orders(ctx, slots))
+		if ctx.pool.overflow_pool and any(p.member is None for p in plan):
+			overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now, run=ctx.run)
+			overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
 	step = next_step(state, ctx.pool.ladder, ctx.now, ranked, overflow_ranked)
 	if step.step is Step.OFFER:
 		record_offers(doc, step.members, step.next_stage, ctx.now)
