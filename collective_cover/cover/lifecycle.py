@@ -813,19 +813,15 @@ def run_ladder(ctx: RequestContext) -> Step:
 		declined=declined,
 	)
 	places = places_needed(state, ctx.pool.ladder, ctx.now)
-	overflow_ctx = overflow_ranked = None
+	# A one-duty request's plan is its first eligible member who has not declined, so its ranking's
+	# first places are the order the ladder reads (unless nobody is eligible: the overflow pool's turn).
+	head = None
 	if places is not None and len(slots) == 1:
-		# The first offers of a one-duty request, or a wait: its ranking's first places are the offer
-		# order (its plan is its first eligible member), so the rest of the pool is not judged.
-		ranked = ctx.ranking_head(places).order if places else ()
+		head = ctx.ranking_head(places).order if places else ()
+	if head or places == 0:
+		ranked, overflow_ctx, overflow_ranked = head or (), None, None
 	else:
-		plan = cover_plan(
-			ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
-		)
-		ranked = offer_order(plan, duty_orders(ctx, slots))
-		if ctx.pool.overflow_pool and any(p.member is None for p in plan):
-			overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now, run=ctx.run)
-			overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
+		ranked, overflow_ctx, overflow_ranked = full_order(ctx, slots, declined)
 	step = next_step(state, ctx.pool.ladder, ctx.now, ranked, overflow_ranked)
 	if step.step is Step.OFFER:
 		record_offers(doc, step.members, step.next_stage, ctx.now)
@@ -834,10 +830,44 @@ def run_ladder(ctx: RequestContext) -> Step:
 	elif step.step is Step.WAIT:
 		doc.db_set("next_escalation_at", naive(step.wake_at))
 	elif step.step in (Step.ASSIGN, Step.ASSIGN_FROM_OVERFLOW):
-		assign_by_plan(ctx, overflow_ctx)
+		if not (head and assign_first_ranked(ctx, step.members[0], open_slots, places, declined)):
+			if head:  # the first ranked no longer ranks first under their lock: the pool is planned
+				_ranked, overflow_ctx, _overflow_ranked = full_order(ctx, slots, declined)
+			assign_by_plan(ctx, overflow_ctx)
 	elif step.step is Step.MARK_UNFILLED:
 		mark_unfilled(ctx)
 	return step.step
+
+
+def full_order(ctx: RequestContext, slots: list[DutySlot], declined: frozenset[str]):
+	"""The pool's whole offer order from its continuity plan, and the overflow pool's context and order
+	when the plan leaves a duty to nobody."""
+	plan = cover_plan(
+		ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
+	)
+	ranked = offer_order(plan, duty_orders(ctx, slots))
+	overflow_ctx = overflow_ranked = None
+	if ctx.pool.overflow_pool and any(p.member is None for p in plan):
+		overflow_ctx = RequestContext(ctx.doc, pool_name=ctx.pool.overflow_pool, now=ctx.now, run=ctx.run)
+		overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
+	return ranked, overflow_ctx, overflow_ranked
+
+
+def assign_first_ranked(
+	ctx: RequestContext, member: str, open_slots: list[DutySlot], places: int, declined: frozenset[str]
+) -> bool:
+	"""Assign a one-duty request to `member`, its first ranked who has not declined, once their row is
+	locked and their schedule re-read as committed, if they still rank first; False (nothing written)
+	when they no longer do. The pool's ranking snapshot is written after commit, as for an accept."""
+	ctx.lock_coverers([member])
+	order = rank(ctx.request, ctx.pool, ctx.candidates, care_team=ctx.care_team, head=places).order
+	if next((m for m in order if m not in declined), None) != member:
+		return False
+	cover_duties(ctx, member, open_slots, "Assigned")
+	if ctx.run:
+		ctx.run.assigned.add(member)
+	schedule_cover_snapshot(ctx, "Assigned")
+	return True
 
 
 def coverable_slots(ctx: RequestContext) -> list[DutySlot]:
