@@ -212,12 +212,10 @@ class RequestContext:
 		else:
 			self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
 			self.pool = engine_pool(self.pool_doc)
-			loaded = self.pool
 			if only:
-				loaded = replace(
-					self.pool, memberships=tuple(m for m in self.pool.memberships if m.member == only)
-				)
-			self.candidates = load_candidates(self.pool_doc, loaded, self.span, self.now)
+				self.candidates = load_members(self.pool_doc, self.pool, (only,), self.span, self.now)
+			else:
+				self.candidates = load_candidates(self.pool_doc, self.pool, self.span, self.now)
 		self.locked: set[str] = set()
 		self.lock_coverers(coverers)
 		self.care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
