@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from factories import at
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
+from collective_cover.engine.ladder import LadderState, Stage, Step, next_step, places_needed
 from collective_cover.engine.model import Ladder
 
 SUBMITTED = at("2026-09-01", 5)
@@ -109,3 +111,34 @@ def test_members_who_declined_are_assigned_only_when_nobody_else_is_eligible():
 		True, Stage.OFFERED_ALL, SUBMITTED, STARTS, frozenset(RANKED), declined=frozenset(RANKED)
 	)
 	assert next_step(everyone_declined, LADDER, minutes(30), RANKED).members == ("m1",)
+
+
+members = st.lists(st.sampled_from([f"m{i}" for i in range(12)]), unique=True, max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+	st.sampled_from(list(Stage)),
+	st.integers(-10, 200),  # minutes since submission
+	st.integers(0, 600),  # minutes from submission to the first duty
+	members,
+	members,
+	members,
+	st.booleans(),
+)
+def test_the_places_needed_are_all_the_next_step_reads(stage, elapsed, lead, ranked, offered, declined, open):
+	"""Ranking only `places_needed` places changes no step: the ladder can rank the head alone."""
+	submitted = at("2026-09-10", 6)
+	now, starts = submitted + timedelta(minutes=elapsed), submitted + timedelta(minutes=lead)
+	s = LadderState(
+		open=open,
+		stage=stage,
+		submitted_at=submitted,
+		starts_at=starts,
+		ends_at=starts + timedelta(hours=12),
+		offered=frozenset(offered),
+		declined=frozenset(declined),
+	)
+	places = places_needed(s, LADDER, now)
+	head = ranked if places is None else ranked[:places]
+	assert next_step(s, LADDER, now, head, ["o1"]) == next_step(s, LADDER, now, ranked, ["o1"])

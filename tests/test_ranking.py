@@ -140,3 +140,53 @@ def test_under_collective_calling_out_never_changes_anyones_rank(cands, data):
 		for c in cands
 	]
 	assert rank(REQ, POOL, cands).order == rank(REQ, POOL, with_debts).order
+
+
+@st.composite
+def large_pools(draw):
+	"""Up to 40 members: some away (excluded), some tired (a "should" rule), some owing the requester,
+	some in the requester's care team, with burdens that tie often."""
+	cands, care_team = [candidate("req")], set()
+	for i in range(draw(st.integers(1, 40))):
+		m = f"m{i}"
+		tired, away = draw(st.booleans()), draw(st.integers(0, 4)) == 0
+		cands.append(
+			candidate(
+				m,
+				covered_units=float(draw(st.integers(0, 8))),
+				exposure=draw(st.sampled_from([50.0, 100.0, 200.0])),
+				activations_28d=draw(st.integers(0, 2)),
+				owed_to=(("req", 1.0),) if draw(st.integers(0, 5)) == 0 else (),
+				owed_to_pool=float(draw(st.integers(0, 3))),
+				schedule=[duty("2026-09-10", 5, 8)] if tired else [],  # 6 h rest before the night
+				unavailability=[Unavailability(at("2026-09-09"), at("2026-09-12"), kind="Leave")]
+				if away
+				else [],
+			)
+		)
+		if draw(st.integers(0, 6)) == 0:
+			care_team.add(m)
+	return cands, care_team
+
+
+@settings(max_examples=300, deadline=None)
+@given(large_pools(), st.integers(1, 6), st.sampled_from(list(Policy)))
+def test_the_head_of_the_ranking_is_the_full_rankings_first_places(pool_and_team, head, policy):
+	"""Judging in standing order and stopping after `head` clean members changes no place."""
+	cands, care_team = pool_and_team
+	pool = wards(policy=policy)
+	full = rank(REQ, pool, cands, care_team=care_team)
+	first = rank(REQ, pool, cands, care_team=care_team, head=head)
+	assert first.ranked == full.ranked[: len(first.ranked)]
+	clean = sum(1 for r in full.ranked if not r.reasons)
+	assert len(first.ranked) >= min(head, clean)
+	assert set(first.excluded) <= set(full.excluded)
+	if first.complete:
+		assert first.ranked == full.ranked and set(first.excluded) == set(full.excluded)
+
+
+def test_the_head_stops_judging_after_the_clean_members_it_needs():
+	cands = [candidate(f"m{i}", covered_units=float(i)) for i in range(10)]
+	first = rank(REQ, POOL, cands, head=3)
+	assert first.order == ("m0", "m1", "m2") and not first.complete
+	assert rank(REQ, POOL, cands, head=10).complete

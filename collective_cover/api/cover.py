@@ -54,7 +54,8 @@ def status_of(cover_request: str) -> dict:
 
 def member_pool(pool: str):
 	"""The pool, if the session user is a member of it or staff; otherwise a permission error."""
-	pool_doc = frappe.get_doc("Jeopardy Pool", pool)
+	# Read only: the cached pool spares loading a row object per member (saving the pool clears it).
+	pool_doc = frappe.get_cached_doc("Jeopardy Pool", pool)
 	pool_doc.check_permission("read")
 	clinician = clinician_of(frappe.session.user)
 	if not is_staff() and clinician not in {m.clinician for m in pool_doc.members}:
@@ -65,7 +66,8 @@ def member_pool(pool: str):
 def pool_standing(pool_doc):
 	pool = engine_pool(pool_doc)
 	now = aware(frappe.utils.now_datetime())
-	candidates = load_candidates(pool_doc, pool, (now, now), now)
+	# A member's standing needs burden and exposure only, not a schedule of every member's shifts.
+	candidates = load_candidates(pool_doc, pool, (now, now), now, schedules=False)
 	fairness = compute_pool_fairness(
 		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
 	)

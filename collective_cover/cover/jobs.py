@@ -8,6 +8,7 @@ from frappe.utils import add_days, getdate, now_datetime
 
 from collective_cover.cover import ledger, lifecycle, notify
 from collective_cover.engine.ladder import Stage
+from collective_cover.kernel.dates import aware
 
 
 def escalate_due_requests() -> None:
@@ -28,15 +29,19 @@ def escalate_due_requests() -> None:
 		)
 		.orderby(request.next_escalation_at)
 	).run(pluck=True)
+	# Each pool's members are loaded once for every due request of this run, not once per request.
+	run = lifecycle.LadderRun(due, aware(now))
 	for name in due:
 		try:
-			lifecycle.escalate(name)
+			lifecycle.escalate(name, run=run)
 			if not frappe.flags.in_test:
 				frappe.db.commit()  # release this request's lock before the next one
+			run.reload_assigned()
 		except Exception:
 			if frappe.flags.in_test:
 				raise
 			frappe.db.rollback()
+			run.forget_assigned()
 			frappe.log_error(
 				title=f"Escalation failed for {name}", reference_doctype="Cover Request", reference_name=name
 			)

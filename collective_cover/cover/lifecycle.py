@@ -30,11 +30,10 @@ from functools import cached_property
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import IfNull
+from frappe.query_builder.functions import Max, Min
 from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import handover, ledger, notify
-from collective_cover.cover.handover import HANDED_OVER
 from collective_cover.cover.records import (
 	SCHEDULE_MARGIN,
 	engine_duty,
@@ -42,6 +41,9 @@ from collective_cover.cover.records import (
 	engine_request,
 	load_candidates,
 	load_care_team,
+	load_members,
+	schedule_query,
+	with_candidates,
 )
 from collective_cover.cover.titles import refresh_title
 from collective_cover.engine.duty_cover import (
@@ -55,7 +57,7 @@ from collective_cover.engine.duty_cover import (
 	request_state,
 	single,
 )
-from collective_cover.engine.ladder import LadderState, Stage, Step, next_step
+from collective_cover.engine.ladder import LadderState, Stage, Step, next_step, places_needed
 from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberBurden, Unavailability
 from collective_cover.engine.policies import reversal_entries
 from collective_cover.engine.ranking import Ranking, rank
@@ -111,12 +113,83 @@ def current_clinician() -> str:
 	return clinician
 
 
+class PoolMembers:
+	"""A pool's record, its engine view, and every member as a Candidate with the schedules around
+	`span`: what ranking a request in the pool needs, loaded in a fixed number of queries."""
+
+	def __init__(self, pool_name: str, span: tuple[datetime, datetime], now: datetime):
+		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name)
+		self.pool = engine_pool(self.pool_doc)
+		self.span = span
+		self.now = now
+		self.candidates = load_candidates(self.pool_doc, self.pool, span, now)
+
+	def covers(self, span: tuple[datetime, datetime]) -> bool:
+		return self.span[0] <= span[0] and span[1] <= self.span[1]
+
+	def reload(self, members) -> None:
+		"""The members' burden, schedules and absences read again (after a cover they took: its ledger
+		rows are posted after the run began, so their burden is read up to now)."""
+		ids = {c.member.id for c in self.candidates} & set(members)
+		if ids:
+			fresh = load_members(self.pool_doc, self.pool, ids, self.span, aware(now_datetime()))
+			self.candidates = with_candidates(self.candidates, fresh)
+
+
+class LadderRun:
+	"""One run of the ladder job over many due requests: each pool (and overflow pool) is loaded once,
+	with the schedules around every due request of the run, and each request is judged against it.
+
+	Two things keep a request's judgement as fresh as a load of its own would be. The members an
+	assignment is planned for are loaded again under the request's lock, and their schedules re-read
+	as committed (`RequestContext.lock_coverers`), so a cover or cap another worker reached meanwhile
+	is seen. And the members a request of this run assigned are loaded again once it has committed
+	(`reload_assigned`), so the next request ranks them with that cover."""
+
+	def __init__(self, due: list[str], now: datetime | None = None):
+		self.now = now or aware(now_datetime())
+		request = frappe.qb.DocType("Cover Request")
+		self.spans = {
+			row.pool: (aware(row.starts_at), aware(row.ends_at))
+			for row in (
+				frappe.qb.from_(request)
+				.select(
+					request.pool, Min(request.starts_at).as_("starts_at"), Max(request.ends_at).as_("ends_at")
+				)
+				.where(request.name.isin(due or [""]))
+				.groupby(request.pool)
+			).run(as_dict=True)
+		}
+		self.pools: dict[str, PoolMembers] = {}
+		self.assigned: set[str] = set()
+
+	def members(self, pool_name: str, span: tuple[datetime, datetime]) -> PoolMembers:
+		loaded = self.pools.get(pool_name)
+		if loaded is None or not loaded.covers(span):
+			# An overflow pool, or a request filed into the pool since the run began: the span widens.
+			spans = [span, self.spans.get(pool_name, span), *([loaded.span] if loaded else [])]
+			wide = (min(s[0] for s in spans), max(s[1] for s in spans))
+			loaded = self.pools[pool_name] = PoolMembers(pool_name, wide, self.now)
+		return loaded
+
+	def reload_assigned(self) -> None:
+		"""After a request's commit: the members it assigned, in every pool loaded, as they are now."""
+		for loaded in self.pools.values():
+			loaded.reload(self.assigned)
+		self.assigned.clear()
+
+	def forget_assigned(self) -> None:
+		"""After a request's rollback: what it assigned was never written."""
+		self.assigned.clear()
+
+
 class RequestContext:
 	"""A request's pool, candidates and ranking, loaded once per state change.
 
 	`coverers` names the members about to cover (accept, assign): their Clinician rows are locked and
 	their schedules and absences read as committed by now, so a cover another transaction gave them
-	while this one waited for the locks is seen (`lock_coverers`)."""
+	while this one waited for the locks is seen (`lock_coverers`). `run`: the ladder job's run, whose
+	pools are loaded once for all its requests."""
 
 	def __init__(
 		self,
@@ -125,21 +198,25 @@ class RequestContext:
 		now: datetime | None = None,
 		coverers: tuple[str, ...] = (),
 		only: str | None = None,
+		run: LadderRun | None = None,
 	):
 		"""`only`: load that member alone (accept, assign judge just them; nothing is ranked, so the
 		time under the request's lock does not grow with the pool)."""
 		self.doc = doc
 		self.now = now or aware(now_datetime())
-		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
-		self.pool = engine_pool(self.pool_doc)
+		self.run = run
 		self.request = engine_request(doc)
 		self.span = (self.request.starts_at, self.request.ends_at)
-		loaded = self.pool
-		if only:
-			loaded = replace(
-				self.pool, memberships=tuple(m for m in self.pool.memberships if m.member == only)
-			)
-		self.candidates = load_candidates(self.pool_doc, loaded, self.span, self.now)
+		if run:
+			members = run.members(pool_name or doc.pool, self.span)
+			self.pool_doc, self.pool, self.candidates = members.pool_doc, members.pool, members.candidates
+		else:
+			self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
+			self.pool = engine_pool(self.pool_doc)
+			if only:
+				self.candidates = load_members(self.pool_doc, self.pool, (only,), self.span, self.now)
+			else:
+				self.candidates = load_candidates(self.pool_doc, self.pool, self.span, self.now)
 		self.locked: set[str] = set()
 		self.lock_coverers(coverers)
 		self.care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
@@ -147,6 +224,12 @@ class RequestContext:
 	@cached_property
 	def ranking(self) -> Ranking:
 		return rank(self.request, self.pool, self.candidates, care_team=self.care_team)
+
+	def ranking_head(self, places: int) -> Ranking:
+		"""The ranking's first `places` places (at least), judging no more members than that needs."""
+		if "ranking" in self.__dict__:
+			return self.ranking
+		return rank(self.request, self.pool, self.candidates, care_team=self.care_team, head=places)
 
 	def lock_coverers(self, clinicians) -> None:
 		"""Lock the members' rows (those not yet locked) and judge them on what is committed by now."""
@@ -157,6 +240,10 @@ class RequestContext:
 		# judged one cover after the other.
 		lock_clinicians(new)
 		self.locked.update(new)
+		if self.run:
+			# Loaded when the run began: their burden (caps) as of this request's lock.
+			fresh = load_members(self.pool_doc, self.pool, new, self.span, self.now)
+			self.candidates = with_candidates(self.candidates, fresh)
 		self.candidates = with_committed_schedules(self.candidates, new, self.span)
 
 	def candidate(self, clinician: str):
@@ -181,26 +268,7 @@ def with_committed_schedules(candidates, clinicians: list[str], span: tuple[date
 	transaction has written (its own uncommitted covers) are kept as it has them."""
 	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
 	shift, away = frappe.qb.DocType("Clinician Shift"), frappe.qb.DocType("Clinician Unavailability")
-	shifts = (
-		frappe.qb.from_(shift)
-		.select(
-			shift.name,
-			shift.clinician,
-			shift.start,
-			shift.end,
-			shift.duty_kind,
-			shift.in_house_call,
-			shift.site,
-			shift.service,
-		)
-		.where(
-			shift.clinician.isin(clinicians)
-			& (shift.end > lo)
-			& (shift.start < hi)
-			& shift.displaced_by.isnull()
-			& (IfNull(shift.handover_status, "") != HANDED_OVER)
-		)
-	)
+	shifts = schedule_query(clinicians, lo, hi)
 	absences = (
 		frappe.qb.from_(away)
 		.select(away.name, away.clinician, away.from_datetime, away.to_datetime, away.kind)
@@ -280,16 +348,42 @@ def schedule_cover_snapshot(ctx: RequestContext, cover_method: str) -> None:
 
 
 def write_cover_snapshot(request: str, cover_method: str, at: str) -> None:
-	"""The job behind `schedule_cover_snapshot`: idempotent, so a retried or doubled job writes the
-	snapshot once (the request's lock serialises two workers; the second finds the first's rows)."""
+	"""The job behind `schedule_cover_snapshot`: the pool as it stood just before the cover (its
+	ledger rows, posted at `at`, left out)."""
+	write_snapshot_as_of(
+		request, cover_label(cover_method), aware(get_datetime(at)) - timedelta(microseconds=1)
+	)
+
+
+def schedule_submission_snapshot(ctx: RequestContext) -> None:
+	"""The pool's ranking at filing, for "why this ranking", written by a job once the filing has
+	committed: filing ranks only as far as its first offers need."""
+	frappe.enqueue(
+		"collective_cover.cover.lifecycle.write_submission_snapshot",
+		queue="short",
+		job_id=f"collective_cover:ranking:{ctx.doc.name}:submission",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		now=frappe.flags.in_test,
+		request=ctx.doc.name,
+		at=naive(ctx.now).isoformat(),
+	)
+
+
+def write_submission_snapshot(request: str, at: str) -> None:
+	"""The job behind `schedule_submission_snapshot`."""
+	write_snapshot_as_of(request, _("At submission"), aware(get_datetime(at)))
+
+
+def write_snapshot_as_of(request: str, label: str, now: datetime) -> None:
+	"""The request's ranking as of `now`, once: idempotent, so a retried or doubled job writes the
+	snapshot once (the request's lock serialises two workers; the second finds the first's rows). The
+	request's own cover shifts are left out of the schedules: they came after."""
 	doc = lock(request)
-	now = aware(get_datetime(at))
-	label = cover_label(cover_method)
 	stamp = snapshot_stamp(label, now)
 	if frappe.db.exists("Cover Request Ranking", {"cover_request": request, "snapshot": stamp}):
 		return
-	# The pool as it stood just before the cover: its ledger rows (posted at `now`) and its shifts left out.
-	ctx = RequestContext(doc, now=now - timedelta(microseconds=1))
+	ctx = RequestContext(doc, now=now)
 	ctx.candidates = without_covers_of(ctx.candidates, doc)
 	write_ranking_snapshot(ctx, label, stamp=stamp)
 
@@ -656,13 +750,14 @@ def assign(name: str, clinician: str, override_reason: str | None = None, duties
 	schedule_cover_snapshot(ctx, "Coordinator override")
 
 
-def escalate(name: str, now: datetime | None = None) -> Step:
+def escalate(name: str, now: datetime | None = None, run: LadderRun | None = None) -> Step:
 	"""Apply the pool's ladder to one request. Safe to run from several workers at once: the row lock
-	serialises them and the second sees the first one's stage."""
+	serialises them and the second sees the first one's stage. `run`: the ladder job's run, whose pools
+	are loaded once for all its due requests."""
 	doc = lock(name)
 	if doc.docstatus != 1 or doc.status not in LADDER_STATUSES:
 		return Step.NOTHING
-	return run_ladder(RequestContext(doc, now=now))
+	return run_ladder(RequestContext(doc, now=now, run=run))
 
 
 def duty_orders(ctx: RequestContext, slots: list[DutySlot]) -> list[tuple[str, ...]]:
@@ -685,18 +780,11 @@ def run_ladder(ctx: RequestContext) -> Step:
 	offers = offers_of(doc.name)
 	declined = frozenset(row.clinician for row in offers if row.declined_at)
 	slots = coverable_slots(ctx)
-	if not any(not s.covered_by for s in slots):
+	open_slots = [s for s in in_order(slots) if not s.covered_by]
+	if not open_slots:
 		# Every duty left uncovered has ended: nothing more can be offered.
 		mark_unfilled(ctx)
 		return Step.MARK_UNFILLED
-	plan = cover_plan(
-		ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
-	)
-	ranked = offer_order(plan, duty_orders(ctx, slots))
-	overflow_ctx = None
-	if ctx.pool.overflow_pool and any(p.member is None for p in plan):
-		overflow_ctx = RequestContext(doc, pool_name=ctx.pool.overflow_pool, now=ctx.now)
-	open_slots = [p.slot for p in plan]
 	state = LadderState(
 		open=True,
 		stage=Stage(doc.ladder_stage or Stage.NEW.value),
@@ -706,9 +794,16 @@ def run_ladder(ctx: RequestContext) -> Step:
 		offered=frozenset(row.clinician for row in offers),  # a decliner is not asked again
 		declined=declined,
 	)
-	overflow_ranked = None
-	if overflow_ctx:
-		overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
+	places = places_needed(state, ctx.pool.ladder, ctx.now)
+	# A one-duty request's plan is its first eligible member who has not declined, so its ranking's
+	# first places are the order the ladder reads (unless nobody is eligible: the overflow pool's turn).
+	head = None
+	if places is not None and len(slots) == 1:
+		head = ctx.ranking_head(places).order if places else ()
+	if head or places == 0:
+		ranked, overflow_ctx, overflow_ranked = head or (), None, None
+	else:
+		ranked, overflow_ctx, overflow_ranked = full_order(ctx, slots, declined)
 	step = next_step(state, ctx.pool.ladder, ctx.now, ranked, overflow_ranked)
 	if step.step is Step.OFFER:
 		record_offers(doc, step.members, step.next_stage, ctx.now)
@@ -717,10 +812,44 @@ def run_ladder(ctx: RequestContext) -> Step:
 	elif step.step is Step.WAIT:
 		doc.db_set("next_escalation_at", naive(step.wake_at))
 	elif step.step in (Step.ASSIGN, Step.ASSIGN_FROM_OVERFLOW):
-		assign_by_plan(ctx, overflow_ctx)
+		if not (head and assign_first_ranked(ctx, step.members[0], open_slots, places, declined)):
+			if head:  # the first ranked no longer ranks first under their lock: the pool is planned
+				_ranked, overflow_ctx, _overflow_ranked = full_order(ctx, slots, declined)
+			assign_by_plan(ctx, overflow_ctx)
 	elif step.step is Step.MARK_UNFILLED:
 		mark_unfilled(ctx)
 	return step.step
+
+
+def full_order(ctx: RequestContext, slots: list[DutySlot], declined: frozenset[str]):
+	"""The pool's whole offer order from its continuity plan, and the overflow pool's context and order
+	when the plan leaves a duty to nobody."""
+	plan = cover_plan(
+		ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
+	)
+	ranked = offer_order(plan, duty_orders(ctx, slots))
+	overflow_ctx = overflow_ranked = None
+	if ctx.pool.overflow_pool and any(p.member is None for p in plan):
+		overflow_ctx = RequestContext(ctx.doc, pool_name=ctx.pool.overflow_pool, now=ctx.now, run=ctx.run)
+		overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
+	return ranked, overflow_ctx, overflow_ranked
+
+
+def assign_first_ranked(
+	ctx: RequestContext, member: str, open_slots: list[DutySlot], places: int, declined: frozenset[str]
+) -> bool:
+	"""Assign a one-duty request to `member`, its first ranked who has not declined, once their row is
+	locked and their schedule re-read as committed, if they still rank first; False (nothing written)
+	when they no longer do. The pool's ranking snapshot is written after commit, as for an accept."""
+	ctx.lock_coverers([member])
+	order = rank(ctx.request, ctx.pool, ctx.candidates, care_team=ctx.care_team, head=places).order
+	if next((m for m in order if m not in declined), None) != member:
+		return False
+	cover_duties(ctx, member, open_slots, "Assigned")
+	if ctx.run:
+		ctx.run.assigned.add(member)
+	schedule_cover_snapshot(ctx, "Assigned")
+	return True
 
 
 def coverable_slots(ctx: RequestContext) -> list[DutySlot]:
@@ -747,6 +876,8 @@ def assign_by_plan(ctx: RequestContext, overflow_ctx: RequestContext | None) -> 
 		assigned = by_member(planned_here(pool_ctx))
 		for member, slots in assigned.items():
 			cover_duties(pool_ctx, member, slots, method)
+		if pool_ctx.run:
+			pool_ctx.run.assigned.update(assigned)
 		if assigned:
 			# The ladder has ranked the pool anyway: its snapshot is written here, once.
 			write_ranking_snapshot(pool_ctx, cover_label(method))

@@ -132,8 +132,42 @@ def load_clinic_half_days_lost(members: list[str], window_start: datetime) -> di
 	return {row.clinician: int(row.lost) for row in rows}
 
 
-def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: datetime | None = None):
-	"""Every member of the pool as an engine Candidate, with schedules around `span` (aware datetimes)."""
+def schedule_query(clinicians: list[str], lo: datetime, hi: datetime):
+	"""The shifts `clinicians` work between `lo` and `hi` (naive, site zone): the one reading of a
+	schedule, for the ranking's candidates and for the members re-read as committed under a lock."""
+	shift = frappe.qb.DocType("Clinician Shift")
+	return (
+		frappe.qb.from_(shift)
+		.select(
+			shift.name,
+			shift.clinician,
+			shift.start,
+			shift.end,
+			shift.duty_kind,
+			shift.in_house_call,
+			shift.site,
+			shift.service,
+		)
+		.where(
+			shift.clinician.isin(clinicians)
+			& (shift.end > lo)
+			& (shift.start < hi)
+			& shift.displaced_by.isnull()
+			# A shift handed over to a coverer is the coverer's work now (their own Cover shift).
+			& (IfNull(shift.handover_status, "") != HANDED_OVER)
+		)
+	)
+
+
+def load_candidates(
+	pool_doc,
+	pool: Pool,
+	span: tuple[datetime, datetime],
+	now: datetime | None = None,
+	schedules: bool = True,
+):
+	"""Every member of the pool as an engine Candidate, with schedules around `span` (aware datetimes).
+	Without `schedules` (a member's standing needs none) no shift is read and schedules are empty."""
 	now = now or aware(now_datetime())
 	ids = [m.member for m in pool.memberships]
 	if not ids:
@@ -151,32 +185,12 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 	}
 
 	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
-	shift = frappe.qb.DocType("Clinician Shift")
-	schedules, clinics = defaultdict(list), defaultdict(list)
-	for row in (
-		frappe.qb.from_(shift)
-		.select(
-			shift.clinician,
-			shift.start,
-			shift.end,
-			shift.duty_kind,
-			shift.in_house_call,
-			shift.site,
-			shift.service,
-		)
-		.where(
-			shift.clinician.isin(ids)
-			& (shift.end > lo)
-			& (shift.start < hi)
-			& shift.displaced_by.isnull()
-			# A shift handed over to a coverer is the coverer's work now (their own Cover shift).
-			& (IfNull(shift.handover_status, "") != HANDED_OVER)
-		)
-	).run(as_dict=True):
+	shifts_of, clinics = defaultdict(list), defaultdict(list)
+	for row in schedule_query(ids, lo, hi).run(as_dict=True) if schedules else []:
 		if row.duty_kind == DutyKind.CLINIC.value:
 			clinics[row.clinician].append(Interval(aware(row.start), aware(row.end)))
 		else:
-			schedules[row.clinician].append(engine_duty(row))
+			shifts_of[row.clinician].append(engine_duty(row))
 
 	window_lo = datetime.combine(window[0], datetime.min.time())
 	absences = load_unavailability(ids, min(lo, window_lo))
@@ -202,12 +216,25 @@ def load_candidates(pool_doc, pool: Pool, span: tuple[datetime, datetime], now: 
 				membership=membership,
 				burden=member_burden,
 				exposure=exposure(member, membership, absences[row.name], exposure_window, pool.zone),
-				schedule=tuple(schedules[row.name]),
+				schedule=tuple(shifts_of[row.name]),
 				unavailability=tuple(absences[row.name]),
 				clinic_sessions=tuple(clinics[row.name]),
 			)
 		)
 	return candidates
+
+
+def load_members(pool_doc, pool: Pool, members, span: tuple[datetime, datetime], now: datetime):
+	"""`members` of the pool as Candidates, as `load_candidates` loads the whole pool."""
+	wanted = set(members)
+	only = replace(pool, memberships=tuple(m for m in pool.memberships if m.member in wanted))
+	return load_candidates(pool_doc, only, span, now)
+
+
+def with_candidates(candidates, fresh):
+	"""`candidates` with those in `fresh` replaced by them, in the pool's order."""
+	by_id = {c.member.id: c for c in fresh}
+	return [by_id.get(c.member.id, c) for c in candidates]
 
 
 def load_care_team(requester: str, day: date) -> frozenset[str]:

@@ -94,6 +94,24 @@ def next_step(
 	return LadderStep(Step.WAIT, wake_at=wake_at, why="waiting for an accept")
 
 
+def places_needed(state: LadderState, ladder: Ladder, now: datetime) -> int | None:
+	"""How many places of the ranked order `next_step` reads for this state and clock: the top N (plus
+	those it passes by, already offered or declined) for the first offers, the first who has not
+	declined to assign, none while it waits or when it stops, every place (None) to offer to all. A
+	caller may rank only that far."""
+	if not state.open or state.stage is Stage.DONE:
+		return 0
+	if state.ends_at is not None and now >= state.ends_at:
+		return 0
+	if now >= state.starts_at - ladder.near_start or now >= state.submitted_at + ladder.assign_after:
+		return 1 + len(state.declined)
+	if state.stage is Stage.NEW:
+		return ladder.offer_top_n + len(state.offered | state.declined)
+	if state.stage is Stage.OFFERED_TOP and now >= state.submitted_at + ladder.offer_all_after:
+		return None
+	return 0
+
+
 def _assign(ranked: Sequence[str], overflow_ranked: Sequence[str] | None, why: str) -> LadderStep:
 	if ranked:
 		return LadderStep(Step.ASSIGN, (ranked[0],), Stage.DONE, why=f"{why}: assign the top-ranked member")

@@ -43,6 +43,7 @@ class Ranking:
 	request: str
 	ranked: tuple[RankedMember, ...]
 	excluded: tuple[Eligibility, ...]
+	complete: bool = True  # False: only the first places (`rank(..., head=n)`)
 
 	@property
 	def order(self) -> tuple[str, ...]:
@@ -59,16 +60,21 @@ def rank(
 	candidates: Sequence[Candidate],
 	*,
 	care_team: Collection[str] = (),
+	head: int | None = None,
 ) -> Ranking:
 	"""Rank every candidate (all members of the pool) for `request`.
 
 	Deviations are computed across all candidates, so pass the whole pool, requester included.
+
+	`head`: only the first places are needed (the first offers). Members are then judged in standing
+	order and judging stops once `head` of them pass every rule: nobody judged later could rank before
+	them. The ranking returned is the full one's first places, exactly (`complete` says whether it is
+	all of it); `excluded` holds only the members judged. Whoever owes the requester or is in the care
+	team can rank ahead of their standing, so they are always judged.
 	"""
 	devs = deviations(
 		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
 	)
-	verdicts = {c.member.id: check_eligibility(c, request, pool) for c in candidates}
-	eligible = [c for c in candidates if verdicts[c.member.id].eligible]
 
 	def sort_deviation(c: Candidate) -> float:
 		return _sort_deviation(pool, c, devs[c.member.id])
@@ -76,6 +82,31 @@ def rank(
 	def owes_requester(c: Candidate) -> float:
 		return c.burden.owes(request.requester) if pool.policy is Policy.INDIVIDUAL_PAYBACK else 0.0
 
+	def standing(c: Candidate) -> tuple:
+		return _standing_key(c, sort_deviation(c), request.id)
+
+	verdicts: dict[str, Eligibility] = {}
+	last_judged = None  # the standing of the last member judged in standing order, when judging stopped
+	if head is None:
+		verdicts = {c.member.id: check_eligibility(c, request, pool) for c in candidates}
+	else:
+		ahead = [c for c in candidates if c.member.id in care_team or owes_requester(c) > 0]
+		for c in ahead:
+			verdicts[c.member.id] = check_eligibility(c, request, pool)
+		clean = 0
+		for c in sorted((c for c in candidates if c.member.id not in verdicts), key=standing):
+			if clean >= head:
+				break
+			verdict = verdicts[c.member.id] = check_eligibility(c, request, pool)
+			clean += verdict.eligible and not verdict.soft_only
+			last_judged = standing(c)
+		else:
+			last_judged = None
+	judged = [c for c in candidates if c.member.id in verdicts]
+	eligible = [c for c in judged if verdicts[c.member.id].eligible]
+
+	# The best deviation among those passing every rule: under `head`, one of them is the last judged,
+	# and everyone not judged stands after them.
 	best = min((sort_deviation(c) for c in eligible if not verdicts[c.member.id].soft_only), default=None)
 
 	def in_care_team(c: Candidate) -> bool:
@@ -87,15 +118,14 @@ def rank(
 		)
 
 	def key(c: Candidate):
-		return (
-			verdicts[c.member.id].soft_only,
-			-owes_requester(c),
-			not in_care_team(c),
-			*_standing_key(c, sort_deviation(c), request.id),
-		)
+		return (verdicts[c.member.id].soft_only, -owes_requester(c), not in_care_team(c), *standing(c))
 
+	order = sorted(eligible, key=key)
+	if last_judged is not None:
+		# A member not judged would rank right after the last one judged in standing order.
+		order = [c for c in order if key(c) <= (False, 0.0, True, *last_judged)]
 	ranked = []
-	for position, c in enumerate(sorted(eligible, key=key), start=1):
+	for position, c in enumerate(order, start=1):
 		ranked.append(
 			RankedMember(
 				member=c.member.id,
@@ -115,8 +145,8 @@ def rank(
 				),
 			)
 		)
-	excluded = tuple(verdicts[c.member.id] for c in candidates if not verdicts[c.member.id].eligible)
-	return Ranking(request.id, tuple(ranked), excluded)
+	excluded = tuple(verdicts[c.member.id] for c in judged if not verdicts[c.member.id].eligible)
+	return Ranking(request.id, tuple(ranked), excluded, complete=last_judged is None)
 
 
 def _sort_deviation(pool: Pool, c: Candidate, deviation: float) -> float:

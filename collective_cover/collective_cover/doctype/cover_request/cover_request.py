@@ -152,8 +152,8 @@ class CoverRequest(Document):
 		filed_at = self.filing_time()
 		self.db_set({"status": "Open", "submitted_at": filed_at, "ladder_stage": "New"})
 		ctx = lifecycle.RequestContext(self, now=aware(filed_at))
-		lifecycle.write_ranking_snapshot(ctx, _("At submission"))
 		lifecycle.run_ladder(ctx)
+		lifecycle.schedule_submission_snapshot(ctx)
 
 	def before_cancel(self):
 		refusal = self.cancel_refusal()

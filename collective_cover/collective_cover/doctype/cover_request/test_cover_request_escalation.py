@@ -5,6 +5,7 @@ from frappe.utils import add_days
 
 from collective_cover.cover import jobs, lifecycle
 from collective_cover.engine.ladder import Step
+from collective_cover.engine.model import EntryKind
 from collective_cover.tests.cases import CoverRequestTestCase
 from collective_cover.tests.factories import (
 	make_clinician,
@@ -12,6 +13,7 @@ from collective_cover.tests.factories import (
 	make_request,
 	make_user,
 	offers_of,
+	post,
 	ranking_of,
 )
 
@@ -70,6 +72,41 @@ class TestEscalationLadder(CoverRequestTestCase):
 		self.assertEqual(
 			frappe.db.get_value("Cover Request", later.name, "ladder_stage"), "Offered to top ranked"
 		)
+
+	def test_one_run_ranks_the_next_request_with_the_cover_the_previous_one_assigned(self):
+		"""The job loads the pool once for its due requests: the member it assigns the first request
+		ranks last for the second (a cover above everyone else's), not first as when the run began."""
+		lightest, *others = self.members
+		for member in others:
+			post(self.pool, member, EntryKind.COVER, 0.5, frappe.utils.add_to_date(None, days=-1))
+		first = make_request(self.requester, self.pool, hours_from_now=48)
+		second = make_request(self.requester, self.pool, hours_from_now=96)
+		now = frappe.utils.now_datetime()
+		request = frappe.qb.DocType("Cover Request")
+		(
+			frappe.qb.update(request)
+			.set(request.submitted_at, now - timedelta(minutes=31))
+			.set(request.ladder_stage, "Offered to all eligible")
+			.set(request.next_escalation_at, now - timedelta(minutes=2))
+			.where(request.name == first.name)
+		).run()
+		# The second is due for its first offers (to the top three).
+		(
+			frappe.qb.update(request)
+			.set(request.submitted_at, now - timedelta(minutes=1))
+			.set(request.ladder_stage, "New")
+			.set(request.next_escalation_at, now - timedelta(minutes=1))
+			.where(request.name == second.name)
+		).run()
+		frappe.db.delete("Cover Request Offer", {"cover_request": second.name})
+		self.assertEqual(next(r.clinician for r in ranking_of(second.name) if r.eligible), lightest)
+
+		jobs.escalate_due_requests()
+
+		self.assertEqual(frappe.db.get_value("Cover Request", first.name, "covered_by"), lightest)
+		offered = self.offered(second.name)
+		self.assertEqual(len(offered), 3)
+		self.assertTrue(set(offered) < set(others))
 
 	def test_overflow_pool_covers_when_nobody_in_the_pool_is_eligible(self):
 		faculty = make_clinician("Fay Faculty", role="Faculty", level=None)
