@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 import frappe
 from frappe.utils import getdate
 
-from collective_cover.cover import jobs, lifecycle
-from collective_cover.engine.ladder import Step
+from collective_cover.cover import jobs, lifecycle, notify
+from collective_cover.engine.ladder import Stage, Step
 from collective_cover.engine.model import EntryKind
 from collective_cover.patches import cover_each_duty_of_covered_requests
 from collective_cover.tests.cases import CoverRequestTestCase
@@ -163,6 +163,16 @@ class TestPerDutyCover(CoverRequestTestCase):
 		self.accept_as(self.ana, doc.name)  # Monday and Tuesday: Ana is now the request's first coverer
 		doc.reload()
 		self.assertEqual((doc.status, doc.covered_by), ("Partially covered", self.ana))
+		# An offer owed now is for the duties still open: sent, not withdrawn as if the request were covered.
+		notify.offered(doc, [self.dee], Stage.OFFERED_ALL.value)
+		self.assertEqual(
+			frappe.get_all(
+				"Cover Delivery",
+				filters={"cover_request": doc.name, "event": "Offer", "occasion": Stage.OFFERED_ALL.value},
+				fields=["recipient", "status"],
+			),
+			[{"recipient": self.dee, "status": "Delivered"}],
+		)
 
 		def told(clinician):
 			return frappe.get_all(
