@@ -62,6 +62,7 @@ from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberB
 from collective_cover.engine.policies import reversal_entries
 from collective_cover.engine.ranking import Ranking, rank
 from collective_cover.engine.units import duty_units
+from collective_cover.kernel.background import run_after_commit
 from collective_cover.kernel.committed import committed_rows
 from collective_cover.kernel.dates import aware, naive, site_tz
 from collective_cover.kernel.locks import lock_clinicians
@@ -334,13 +335,9 @@ def cover_label(method: str) -> str:
 def schedule_cover_snapshot(ctx: RequestContext, cover_method: str) -> None:
 	"""The pool's ranking at this cover, for "why this ranking", written by a job once the cover has
 	committed: accept and assign judge only their member under the request's lock."""
-	frappe.enqueue(
+	run_after_commit(
 		"collective_cover.cover.lifecycle.write_cover_snapshot",
-		queue="short",
-		job_id=f"collective_cover:ranking:{ctx.doc.name}:{naive(ctx.now):%Y%m%d%H%M%S}",
-		deduplicate=True,
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
+		f"ranking:{ctx.doc.name}:{naive(ctx.now):%Y%m%d%H%M%S}",
 		request=ctx.doc.name,
 		cover_method=cover_method,
 		at=naive(ctx.now).isoformat(),
@@ -358,13 +355,9 @@ def write_cover_snapshot(request: str, cover_method: str, at: str) -> None:
 def schedule_submission_snapshot(ctx: RequestContext) -> None:
 	"""The pool's ranking at filing, for "why this ranking", written by a job once the filing has
 	committed: filing ranks only as far as its first offers need."""
-	frappe.enqueue(
+	run_after_commit(
 		"collective_cover.cover.lifecycle.write_submission_snapshot",
-		queue="short",
-		job_id=f"collective_cover:ranking:{ctx.doc.name}:submission",
-		deduplicate=True,
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
+		f"ranking:{ctx.doc.name}:submission",
 		request=ctx.doc.name,
 		at=naive(ctx.now).isoformat(),
 	)

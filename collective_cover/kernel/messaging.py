@@ -11,6 +11,8 @@ from frappe.desk.doctype.notification_log.notification_log import make_notificat
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import get_url
 
+from collective_cover.kernel.background import run_after_commit
+
 
 @contextmanager
 def silenced() -> Iterator[None]:
@@ -29,18 +31,10 @@ def is_silenced() -> bool:
 
 
 def enqueue(method, job_key: str, **kwargs) -> None:
-	"""Run `method` on RQ once the transaction commits; one job per key, so retries never double up."""
+	"""A message's job, after commit; none while messages are silenced."""
 	if is_silenced():
 		return
-	frappe.enqueue(
-		method,
-		queue="short",
-		job_id=f"collective_cover:{job_key}",
-		deduplicate=True,
-		enqueue_after_commit=True,
-		now=frappe.flags.in_test,
-		**kwargs,
-	)
+	run_after_commit(method, job_key, **kwargs)
 
 
 def users_of(clinicians) -> dict[str, str]:
