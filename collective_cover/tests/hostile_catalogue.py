@@ -926,6 +926,32 @@ def cover_request_rest_cases(w) -> list[Case]:
 			"override_reason": "I say so",
 		}.items()
 	]
+
+	def duties_covered_by(request, coverer):
+		"""The request's duty rows as a REST client would send them back, each naming `coverer`."""
+		rows = frappe.get_all(
+			"Cover Request Duty",
+			filters={"parent": request, "parenttype": "Cover Request"},
+			fields=["name", "start", "end", "duty_kind", "service", "site", "units", "cover_method"],
+		)
+		return [{**row, "start": str(row.start), "end": str(row.end), "covered_by": coverer} for row in rows]
+
+	cases += [
+		put(
+			"the requester names another coverer on their covered request's duties",
+			"requester",
+			w.covered_req,
+			{"duties": duties_covered_by(w.covered_req, w.member)},
+			status=417,
+		),
+		put(
+			"the requester names a coverer on their open request's duties",
+			"requester",
+			w.open_req,
+			{"duties": duties_covered_by(w.open_req, w.coverer)},
+			status=417,
+		),
+	]
 	cases += [
 		put(
 			"the requester marks their open request covered by themselves",
