@@ -69,7 +69,6 @@ def plan_pool_rota(pool_doc, start: date, end: date) -> dict:
 			{
 				"doctype": "Jeopardy Rota",
 				"pool": pool_doc.name,
-				"program": pool_doc.program,
 				"rota_date": day.day,
 				"clinician": day.member,
 				"explanation": day.explanation,

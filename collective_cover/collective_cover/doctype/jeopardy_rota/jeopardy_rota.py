@@ -1,3 +1,4 @@
+import frappe
 from frappe.model.document import Document
 
 
@@ -18,4 +19,7 @@ class JeopardyRota(Document):
 		program: DF.Link
 		rota_date: DF.Date
 	# end: auto-generated types
-	pass
+
+	def validate(self):
+		# The pool's, whatever a save sends: User Permissions on the programme scope rota days by it.
+		self.program = frappe.db.get_value("Jeopardy Pool", self.pool, "program")

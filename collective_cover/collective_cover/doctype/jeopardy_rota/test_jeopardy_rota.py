@@ -151,6 +151,11 @@ class TestPlanRota(FrappeTestCase):
 		self.assertTrue(frappe.get_doc("Jeopardy Rota", day).has_permission("delete"))
 		frappe.set_user("Administrator")
 		self.assertTrue(frappe.db.exists("Jeopardy Rota", day))
+		# A save cannot move a day to another programme: it is always its pool's.
+		moved = frappe.get_doc("Jeopardy Rota", day)
+		moved.program = other
+		moved.save()
+		self.assertEqual(frappe.db.get_value("Jeopardy Rota", day, "program"), PROGRAM)
 
 	def test_the_patch_gives_days_written_before_the_programme_field_their_pools(self):
 		from collective_cover.patches import set_program_on_rota_days
