@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.utils import get_datetime
 
 from collective_cover.cover import lifecycle
 from collective_cover.cover.records import engine_pool, load_candidates
@@ -166,7 +167,10 @@ def open_requests() -> list[dict]:
 	"""Open requests in the session member's pools, as the public offer (no requester, no reason)."""
 	from collective_cover.cover.notify import offer_payload
 
-	return [
-		{**offer_payload(doc), "status": doc.status}
-		for doc in (frappe.get_doc("Cover Request", n) for n in open_to(lifecycle.current_clinician()))
-	]
+	now = frappe.utils.now_datetime()
+	offers = []
+	for doc in (frappe.get_doc("Cover Request", n) for n in open_to(lifecycle.current_clinician())):
+		# The headline is what can still be taken: duties taken by others or already over are not.
+		still_open = [d for d in doc.duties if not d.covered_by and get_datetime(d.end) > now]
+		offers.append({**offer_payload(doc, still_open or None), "status": doc.status})
+	return offers

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
@@ -18,7 +17,7 @@ from frappe.utils import format_datetime, get_datetime, get_system_timezone, now
 
 from collective_cover.api.cover import distribution_of, member_pools, open_to, pool_standing, position_in
 from collective_cover.cover import handover, lifecycle
-from collective_cover.kernel.dates import aware
+from collective_cover.kernel.dates import pool_zone, when
 from collective_cover.kernel.validators import parse_datetime, parse_pool_wall_time
 
 # Ended requests stay on "My requests" this long, so their outcome is seen after the day.
@@ -37,20 +36,6 @@ class CallOutError(frappe.ValidationError):
 
 class MeetingChangeError(frappe.ValidationError):
 	pass
-
-
-def when(start, end, zone: str | None = None) -> str:
-	"""A stored span as the wall times of `zone` (a pool's; default the site's), the zone named:
-	"Tue 15 Dec 07:00 – 19:00 (Europe/London)"."""
-	zone = zone or get_system_timezone()
-	start, end = (aware(moment).astimezone(ZoneInfo(zone)).replace(tzinfo=None) for moment in (start, end))
-	last = "HH:mm" if end.date() == start.date() else "EEE d MMM HH:mm"
-	return f"{format_datetime(start, 'EEE d MMM HH:mm')} – {format_datetime(end, last)} ({zone})"
-
-
-def pool_zone(pool: str) -> str:
-	"""The pool's time zone: what its members type and see (DOMAIN.md), the site's when it names none."""
-	return frappe.db.get_value("Jeopardy Pool", pool, "time_zone") or get_system_timezone()
 
 
 def shown_zone(pools: list[str]) -> str:

@@ -14,12 +14,14 @@ delivery row; the requester's name goes only to the coverer and to coordinators.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
 from frappe.utils import format_datetime, get_url, now_datetime
 
 from collective_cover.kernel.access import coordinator_users
+from collective_cover.kernel.dates import aware, pool_zone, when
 from collective_cover.kernel.messaging import deliver, enqueue, is_silenced, users_of
 
 # A delivery still owed this long after it was written lost its RQ job; the ladder job sends it.
@@ -157,22 +159,25 @@ def count_failed_attempt(request: str, event: str, occasion: str) -> None:
 
 
 def offer_payload(doc, duties=None) -> dict:
-	"""The public face of a request, or of some of its `duties` (a cover of part of it): duty, service,
-	time, units and where to accept. Nothing else."""
+	"""The public face of a request, or of some of its `duties` (those still open, or a cover of part
+	of it): duty, service, time in the pool's zone (named), units and where to accept. Nothing else."""
 	if not duties:
 		duties, starts, ends, units = doc.duties, doc.starts_at, doc.ends_at, doc.total_units
 	else:
 		starts, ends = min(d.start for d in duties), max(d.end for d in duties)
 		units = round(sum(d.units or 0 for d in duties), 2)
 	first = sorted(duties, key=lambda d: d.start)[0]
+	zone = ZoneInfo(pool_zone(doc.pool))
+	starts_local, ends_local = (aware(m).astimezone(zone).replace(tzinfo=None) for m in (starts, ends))
 	return {
 		"request": doc.name,
 		"pool": doc.pool,
 		"duty_kind": first.duty_kind,
 		"service": first.service or "",
 		"duties": len(duties),
-		"starts_at": format_datetime(starts, "EEE d MMM HH:mm"),
-		"ends_at": format_datetime(ends, "EEE d MMM HH:mm"),
+		"starts_at": format_datetime(starts_local, "EEE d MMM HH:mm"),
+		"ends_at": format_datetime(ends_local, "EEE d MMM HH:mm"),
+		"when": when(starts, ends, zone.key),
 		"units": units,
 		"accept_url": get_url(f"/cover-offers?request={doc.name}"),
 	}

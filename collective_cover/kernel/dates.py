@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import frappe
-from frappe.utils import get_datetime, get_system_timezone, getdate
+from frappe.utils import format_datetime, get_datetime, get_system_timezone, getdate
 
 from collective_cover.engine.fairness import academic_window
 
@@ -29,3 +29,17 @@ def naive(value: datetime) -> datetime:
 def fairness_window(on: date | None = None) -> tuple[date, date]:
 	settings = frappe.get_cached_doc("Collective Cover Settings")
 	return academic_window(on or getdate(), settings.window_start_month or 7, settings.window_start_day or 1)
+
+
+def when(start, end, zone: str | None = None) -> str:
+	"""A stored span as the wall times of `zone` (a pool's; default the site's), the zone named:
+	"Tue 15 Dec 07:00 – 19:00 (Europe/London)"."""
+	zone = zone or get_system_timezone()
+	start, end = (aware(moment).astimezone(ZoneInfo(zone)).replace(tzinfo=None) for moment in (start, end))
+	last = "HH:mm" if end.date() == start.date() else "EEE d MMM HH:mm"
+	return f"{format_datetime(start, 'EEE d MMM HH:mm')} – {format_datetime(end, last)} ({zone})"
+
+
+def pool_zone(pool: str) -> str:
+	"""The pool's time zone: what its members type and see (DOMAIN.md), the site's when it names none."""
+	return frappe.db.get_value("Jeopardy Pool", pool, "time_zone") or get_system_timezone()

@@ -249,7 +249,7 @@ class TestResidentsPhone(BrowserTestCase):
 		self.assertGreaterEqual(min(heights), 44)
 
 	def test_a_resident_calls_out_from_a_shift_and_a_colleague_takes_it_from_their_phone(self):
-		from collective_cover.api.my_cover import when
+		from collective_cover.kernel.dates import when
 
 		duty_when = when(self.shift_start, self.shift_end)
 		requester = self.open_page(PHONE)

@@ -23,10 +23,10 @@ from collective_cover.api.my_cover import (
 	my_standing,
 	open_offers,
 	reschedule_meeting,
-	when,
 )
 from collective_cover.collective_cover.doctype.cover_request.cover_request import CannotCancelCoveredError
 from collective_cover.cover.lifecycle import AlreadyCoveredError
+from collective_cover.kernel.dates import when
 from collective_cover.kernel.validators import InvalidValueError
 from collective_cover.tests.cases import CoachingTestCase, CoverRequestTestCase
 from collective_cover.tests.factories import make_pool, make_request, make_user, shift_at, user_of

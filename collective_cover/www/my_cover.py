@@ -14,10 +14,10 @@ from collective_cover.api.my_cover import (
 	my_shifts,
 	my_standing,
 	open_offers,
-	pool_zone,
 	shown_zone,
 )
 from collective_cover.kernel.access import is_staff
+from collective_cover.kernel.dates import pool_zone
 
 no_cache = 1
 

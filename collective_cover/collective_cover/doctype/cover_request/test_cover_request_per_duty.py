@@ -5,11 +5,14 @@ cancel reverses them duty by duty."""
 from datetime import datetime, time, timedelta
 
 import frappe
-from frappe.utils import getdate
+from frappe.utils import get_system_timezone, getdate
+from frappe.website.serve import get_response_content
 
+from collective_cover.api.cover import open_requests
 from collective_cover.cover import jobs, lifecycle, notify
 from collective_cover.engine.ladder import Stage, Step
 from collective_cover.engine.model import EntryKind
+from collective_cover.kernel.dates import when
 from collective_cover.patches import cover_each_duty_of_covered_requests
 from collective_cover.tests.cases import CoverRequestTestCase
 from collective_cover.tests.factories import (
@@ -155,6 +158,23 @@ class TestPerDutyCover(CoverRequestTestCase):
 		self.assertEqual(self.duty_coverers(doc.name), [self.ana, self.ana, self.ben, self.ben, self.cy])
 		self.assertEqual(doc.status, "Covered")
 		self.assertEqual(self.ledger_totals(doc.name), {self.ana: 2.0, self.ben: 2.0, self.cy: 1.0})
+
+	def test_the_offers_page_headline_is_what_is_still_open_in_the_pools_zone(self):
+		doc = self.file_week()
+		self.accept_as(self.ana, doc.name)  # Monday and Tuesday
+		frappe.set_user(user_of(self.dee))
+		try:
+			(offer,) = [o for o in open_requests() if o["request"] == doc.name]
+			page = get_response_content("cover-offers")
+		finally:
+			frappe.set_user("Administrator")
+		wednesday, friday = doc.duties[2], doc.duties[4]
+		zone = frappe.db.get_value("Jeopardy Pool", self.week_pool, "time_zone") or get_system_timezone()
+		headline = when(wednesday.start, friday.end, zone)
+		self.assertTrue(headline.endswith(f"19:00 ({zone})"), headline)
+		self.assertEqual((offer["when"], offer["duties"], offer["units"]), (headline, 3, 3.0))
+		self.assertIn(f"{headline}\n\t\t\t(3 duties)", page)
+		self.assertNotIn(when(doc.duties[0].start, friday.end, zone), page)
 
 	def test_each_coverer_of_part_of_a_request_is_confirmed_and_can_open_it(self):
 		doc = self.file_week()
