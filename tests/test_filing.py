@@ -3,7 +3,14 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from collective_cover.engine.filing import FiledDuty, FilingRule, filing_problems
+from collective_cover.engine.filing import (
+	ClaimRefusal,
+	FiledDuty,
+	FilingRule,
+	ScheduledShift,
+	claim_refusal,
+	filing_problems,
+)
 
 TZ = ZoneInfo("America/New_York")
 NOW = datetime(2026, 12, 2, 5, 0, tzinfo=TZ)
@@ -69,3 +76,32 @@ def test_ended_backwards_and_overlapping_duties_name_their_rows():
 
 def test_no_duty_is_a_problem():
 	assert rules(filing_problems([], "IM", "IM", NOW)) == [(FilingRule.NO_DUTY, ())]
+
+
+def shift(hours_from_now, **fields):
+	return ScheduledShift(clinician="ana", start=NOW + timedelta(hours=hours_from_now), **fields)
+
+
+def test_ones_own_shift_ahead_may_be_called_out_of():
+	assert claim_refusal(shift(2), "ana", NOW) is None
+
+
+def test_a_shift_of_someone_else_or_none_at_all_is_not_yours():
+	assert claim_refusal(shift(2), "ben", NOW) is ClaimRefusal.NOT_YOURS
+	assert claim_refusal(None, "ana", NOW) is ClaimRefusal.NOT_YOURS
+
+
+def test_a_cover_one_gives_belongs_to_its_request_even_before_it_starts():
+	assert claim_refusal(shift(2, part_of_a_cover=True), "ana", NOW) is ClaimRefusal.PART_OF_A_COVER
+
+
+def test_a_shift_that_has_started_is_refused_from_its_first_minute():
+	assert claim_refusal(shift(0), "ana", NOW) is ClaimRefusal.STARTED
+	assert claim_refusal(shift(-3), "ana", NOW) is ClaimRefusal.STARTED
+	assert claim_refusal(shift(1 / 60), "ana", NOW) is None
+
+
+def test_a_shift_already_in_one_of_ones_requests_is_not_called_out_of_twice():
+	assert claim_refusal(shift(2, called_out_by="CR-0001"), "ana", NOW) is ClaimRefusal.ALREADY_CALLED_OUT
+	# Someone else's shift is "not yours" first: nothing about their requests is said.
+	assert claim_refusal(shift(2, called_out_by="CR-0001"), "ben", NOW) is ClaimRefusal.NOT_YOURS

@@ -15,6 +15,9 @@ from frappe import _
 from frappe.query_builder.functions import IfNull
 from frappe.utils import get_datetime, now_datetime
 
+from collective_cover.engine.filing import ClaimRefusal, ScheduledShift, claim_refusal
+from collective_cover.kernel.dates import aware
+
 CALLED_OUT = "Called out"
 HANDED_OVER = "Handed over"
 
@@ -56,38 +59,13 @@ def claim_shifts(clinician: str, shifts: list[str]) -> list[dict]:
 			.for_update()
 		).run(as_dict=True)
 	}
-	now = now_datetime()
+	now = aware(now_datetime())
 	duties = []
 	for name in shifts:
 		row = rows.get(name)
-		if not row or row.clinician != clinician:
-			frappe.throw(
-				_("Shift {0} is not one of your scheduled shifts.").format(name),
-				ShiftNotYoursError,
-				title=_("Not your shift"),
-			)
-		if row.source == "Cover" or row.displaced_by:
-			# A cover given (or a clinic given up for one) belongs to that request; the coordinator
-			# reassigns it, so a second request never hangs off a shift the first one may remove.
-			frappe.throw(
-				_("Shift {0} belongs to a cover; ask your coordinator to reassign it.").format(name),
-				ShiftNotYoursError,
-				title=_("Part of a cover"),
-			)
-		if get_datetime(row.start) <= now:
-			frappe.throw(
-				_("Your shift {0} has started; call out only of shifts ahead.").format(name),
-				ShiftNotYoursError,
-				title=_("Started"),
-			)
-		if row.handed_over_by_request:
-			frappe.throw(
-				_("Your shift {0} is already in your cover request {1}.").format(
-					name, row.handed_over_by_request
-				),
-				ShiftAlreadyCalledOutError,
-				title=_("Already called out"),
-			)
+		refusal = claim_refusal(scheduled_shift(row) if row else None, clinician, now)
+		if refusal:
+			raise_claim_refusal(refusal, name, row)
 		duties.append(
 			{
 				"duty_kind": row.duty_kind,
@@ -98,6 +76,41 @@ def claim_shifts(clinician: str, shifts: list[str]) -> list[dict]:
 			}
 		)
 	return duties
+
+
+def scheduled_shift(row) -> ScheduledShift:
+	return ScheduledShift(
+		clinician=row.clinician,
+		start=aware(row.start),
+		part_of_a_cover=row.source == "Cover" or bool(row.displaced_by),
+		called_out_by=row.handed_over_by_request or None,
+	)
+
+
+def raise_claim_refusal(refusal: ClaimRefusal, name: str, row) -> None:
+	if refusal is ClaimRefusal.NOT_YOURS:
+		frappe.throw(
+			_("Shift {0} is not one of your scheduled shifts.").format(name),
+			ShiftNotYoursError,
+			title=_("Not your shift"),
+		)
+	if refusal is ClaimRefusal.PART_OF_A_COVER:
+		frappe.throw(
+			_("Shift {0} belongs to a cover; ask your coordinator to reassign it.").format(name),
+			ShiftNotYoursError,
+			title=_("Part of a cover"),
+		)
+	if refusal is ClaimRefusal.STARTED:
+		frappe.throw(
+			_("Your shift {0} has started; call out only of shifts ahead.").format(name),
+			ShiftNotYoursError,
+			title=_("Started"),
+		)
+	frappe.throw(
+		_("Your shift {0} is already in your cover request {1}.").format(name, row.handed_over_by_request),
+		ShiftAlreadyCalledOutError,
+		title=_("Already called out"),
+	)
 
 
 def call_out_of(request: str, shifts: list[str]) -> None:

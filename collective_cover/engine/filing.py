@@ -3,7 +3,10 @@
 - the requester belongs to the pool's programme (not necessarily to the pool);
 - each duty ends after it starts, has not ended yet, lasts at most the pool's maximum (default 28 h)
   and starts within the pool's horizon (default 1 year);
-- a request's duties do not overlap (a multi-day absence is one request with several duties).
+- a request's duties do not overlap (a multi-day absence is one request with several duties);
+- filed from one's schedule, each shift is one's own, not a cover one gives (nor a clinic given up
+  for one: that request owns it), has not started, and is in no other request of one's own
+  (`claim_refusal`).
 
 `filing_problems` lists every problem with its figures, in row order, so the shell can say the first
 one in words; an empty list means the request may be filed.
@@ -82,3 +85,35 @@ def filing_problems(
 		if later.start < earlier.end:
 			problems.append(FilingProblem(FilingRule.OVERLAP, (earlier.row, later.row)))
 	return problems
+
+
+class ClaimRefusal(str, Enum):
+	NOT_YOURS = "not_yours"
+	PART_OF_A_COVER = "part_of_a_cover"
+	STARTED = "started"
+	ALREADY_CALLED_OUT = "already_called_out"
+
+
+@dataclass(frozen=True)
+class ScheduledShift:
+	"""One of a clinician's scheduled shifts, as far as calling out of it goes."""
+
+	clinician: str
+	start: datetime
+	part_of_a_cover: bool = False  # a cover shift, or a clinic half-day given up for one
+	called_out_by: str | None = None  # the request that already gives it away
+
+
+def claim_refusal(shift: ScheduledShift | None, clinician: str, now: datetime) -> ClaimRefusal | None:
+	"""Why `clinician` may not call out of `shift` now (None: they may). A cover belongs to the request
+	it covers; the coordinator reassigns it, so a second request never hangs off a shift the first one
+	may remove."""
+	if shift is None or shift.clinician != clinician:
+		return ClaimRefusal.NOT_YOURS
+	if shift.part_of_a_cover:
+		return ClaimRefusal.PART_OF_A_COVER
+	if shift.start <= now:
+		return ClaimRefusal.STARTED
+	if shift.called_out_by:
+		return ClaimRefusal.ALREADY_CALLED_OUT
+	return None
