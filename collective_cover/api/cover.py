@@ -8,11 +8,8 @@ from frappe import _
 from frappe.utils import get_datetime
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.records import engine_pool, load_candidates
-from collective_cover.engine.fairness import pool_fairness as compute_pool_fairness
-from collective_cover.engine.ranking import pool_order
+from collective_cover.cover.standing import PoolStanding, current_standing
 from collective_cover.kernel.access import clinician_of, is_staff
-from collective_cover.kernel.dates import aware
 
 
 @frappe.whitelist(methods=["POST"])
@@ -64,47 +61,31 @@ def member_pool(pool: str):
 	return pool_doc, clinician
 
 
-def pool_standing(pool_doc):
-	pool = engine_pool(pool_doc)
-	now = aware(frappe.utils.now_datetime())
-	# A member's standing needs burden and exposure only, not a schedule of every member's shifts.
-	candidates = load_candidates(pool_doc, pool, (now, now), now, schedules=False)
-	fairness = compute_pool_fairness(
-		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
-	)
-	return pool, candidates, fairness
-
-
-def position_in(pool_doc, engine, candidates, fairness, clinician: str) -> dict:
+def position_in(standing: PoolStanding, clinician: str) -> dict:
 	"""The member's own burden, fair share, deviation and place in the pool's standing order."""
-	mine = next((c for c in candidates if c.member.id == clinician), None)
+	mine = standing.members.get(clinician)
 	if mine is None:
-		frappe.throw(_("You are not a member of pool {0}.").format(pool_doc.name), frappe.PermissionError)
-	order = pool_order(engine, candidates)
+		frappe.throw(_("You are not a member of pool {0}.").format(standing.pool), frappe.PermissionError)
 	return {
-		"pool": pool_doc.name,
-		"burden": round(mine.burden.burden, 2),
-		"fair_share": round(fairness.fair_share[clinician], 2),
-		"deviation": round(fairness.deviation[clinician], 2),
-		"position": order.index(clinician) + 1,
-		"members": len(order),
+		"pool": standing.pool,
+		"burden": mine.burden,
+		"fair_share": mine.fair_share,
+		"deviation": mine.deviation,
+		"position": mine.position,
+		"members": len(standing.members),
 	}
 
 
-def distribution_of(pool_doc, fairness, clinician: str | None) -> dict:
+def distribution_of(standing: PoolStanding, clinician: str | None) -> dict:
 	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the member's own figures."""
+	mine = standing.members.get(clinician)
 	return {
-		"pool": pool_doc.name,
-		"members": len(fairness.deviation),
-		"gini": round(fairness.gini, 4),
-		"max_abs_deviation": round(fairness.max_abs_deviation, 2),
-		"deviation_percentiles": {str(q): round(v, 2) for q, v in fairness.percentiles().items()},
-		"mine": {
-			"deviation": round(fairness.deviation[clinician], 2),
-			"fair_share": round(fairness.fair_share[clinician], 2),
-		}
-		if clinician in fairness.deviation
-		else None,
+		"pool": standing.pool,
+		"members": len(standing.members),
+		"gini": standing.gini,
+		"max_abs_deviation": standing.max_abs_deviation,
+		"deviation_percentiles": standing.deviation_percentiles,
+		"mine": {"deviation": mine.deviation, "fair_share": mine.fair_share} if mine else None,
 	}
 
 
@@ -112,15 +93,14 @@ def distribution_of(pool_doc, fairness, clinician: str | None) -> dict:
 def my_position(pool: str) -> dict:
 	"""The session member's own burden, fair share, deviation and place in the pool's order."""
 	pool_doc, clinician = member_pool(pool)
-	return position_in(pool_doc, *pool_standing(pool_doc), clinician)
+	return position_in(current_standing(pool_doc), clinician)
 
 
 @frappe.whitelist()
 def pool_fairness(pool: str) -> dict:
 	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the caller's own figures."""
 	pool_doc, clinician = member_pool(pool)
-	_engine, _candidates, fairness = pool_standing(pool_doc)
-	return distribution_of(pool_doc, fairness, clinician)
+	return distribution_of(current_standing(pool_doc), clinician)
 
 
 def member_pools(clinician: str) -> list[str]:

@@ -207,9 +207,10 @@ def block_cover_units(pool: str, blocks: Sequence[Block]) -> dict[int, list[floa
 
 
 def load_burden(
-	pool: str, members: list[str], now: datetime, window_start: date, block_days: int
+	pool: str, members, now: datetime, window_start: date, block_days: int
 ) -> dict[str, MemberBurden]:
-	"""The ranking's per-member burden (naive `now`, in the site's time zone), in two GROUP BY queries.
+	"""The ranking's per-member burden (naive `now`, in the site's time zone), in two GROUP BY queries;
+	`members`: names, or a subquery of them (records.pool_members).
 
 	Burden counts rows dated in [window start, now]; payback balances count every row ever written,
 	because a debt outlives the window it was made in.

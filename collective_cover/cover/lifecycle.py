@@ -119,7 +119,9 @@ class PoolMembers:
 	`span`: what ranking a request in the pool needs, loaded in a fixed number of queries."""
 
 	def __init__(self, pool_name: str, span: tuple[datetime, datetime], now: datetime):
-		self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name)
+		# Cached (Frappe clears it when the pool is saved, again after commit): building a 1,000-member
+		# pool's Document from the database costs more than ranking the pool.
+		self.pool_doc = frappe.get_cached_doc("Jeopardy Pool", pool_name)
 		self.pool = engine_pool(self.pool_doc)
 		self.span = span
 		self.now = now
@@ -212,7 +214,7 @@ class RequestContext:
 			members = run.members(pool_name or doc.pool, self.span)
 			self.pool_doc, self.pool, self.candidates = members.pool_doc, members.pool, members.candidates
 		else:
-			self.pool_doc = frappe.get_doc("Jeopardy Pool", pool_name or doc.pool)
+			self.pool_doc = frappe.get_cached_doc("Jeopardy Pool", pool_name or doc.pool)  # as in PoolMembers
 			self.pool = engine_pool(self.pool_doc)
 			if only:
 				self.candidates = load_members(self.pool_doc, self.pool, (only,), self.span, self.now)
@@ -959,7 +961,7 @@ def reverse_cover(doc, method=None) -> None:
 		original = {r.name: r for r in rows}
 		for reversal in reversal_entries(originals, now):
 			row = original[reversal.reverses]
-			pools.setdefault(row.pool, frappe.get_doc("Jeopardy Pool", row.pool))
+			pools.setdefault(row.pool, frappe.get_cached_doc("Jeopardy Pool", row.pool))
 			# Each duty's rows are reversed as that duty's.
 			reversal = replace(reversal, duty=row.cover_request_duty)
 			ledger.write_entry(reversal, pools[row.pool], reverses=reversal.reverses)

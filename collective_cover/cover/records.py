@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import frappe
 from frappe.query_builder.functions import Count, IfNull
-from frappe.utils import get_system_timezone, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
 from collective_cover.cover.handover import HANDED_OVER
 from collective_cover.cover.ledger import load_burden
@@ -35,7 +35,7 @@ from collective_cover.engine.model import (
 	WorkHourLimits,
 )
 from collective_cover.kernel.availability import load_unavailability
-from collective_cover.kernel.dates import aware, fairness_window, naive
+from collective_cover.kernel.dates import aware, fairness_window, naive, zone_or_site
 
 # How far around a request we read schedules: the ACGME rules look back and ahead 4 weeks.
 SCHEDULE_MARGIN = timedelta(days=28)
@@ -43,6 +43,17 @@ SCHEDULE_MARGIN = timedelta(days=28)
 
 def level_number(level: str | None) -> int | None:
 	return int(level.split("-")[1]) if level else None
+
+
+def pool_members(pool: str):
+	"""Every clinician with a membership row in the pool, as a subquery: whole-pool loads filter by it
+	rather than by a list of a thousand names, which costs more to build than the query does to run."""
+	member = frappe.qb.DocType("Jeopardy Pool Member")
+	return (
+		frappe.qb.from_(member)
+		.select(member.clinician)
+		.where((member.parent == pool) & (member.parenttype == "Jeopardy Pool"))
+	)
 
 
 def engine_pool(pool_doc) -> Pool:
@@ -88,7 +99,7 @@ def engine_pool(pool_doc) -> Pool:
 		),
 		standby_credit=pool_doc.standby_credit or 0.0,
 		overflow_pool=pool_doc.overflow_pool or None,
-		time_zone=pool_doc.get("time_zone") or get_system_timezone(),
+		time_zone=zone_or_site(pool_doc.get("time_zone")),
 	)
 
 
@@ -115,8 +126,9 @@ def engine_request(doc) -> CoverRequest:
 	)
 
 
-def load_clinic_half_days_lost(members: list[str], window_start: datetime) -> dict[str, int]:
-	"""Own clinic half-days each member gave up this window to cover for somebody (in any pool)."""
+def load_clinic_half_days_lost(members, window_start: datetime) -> dict[str, int]:
+	"""Own clinic half-days each member (names, or a `pool_members` subquery) gave up this window to
+	cover for somebody (in any pool)."""
 	shift = frappe.qb.DocType("Clinician Shift")
 	rows = (
 		frappe.qb.from_(shift)
@@ -132,8 +144,8 @@ def load_clinic_half_days_lost(members: list[str], window_start: datetime) -> di
 	return {row.clinician: int(row.lost) for row in rows}
 
 
-def schedule_query(clinicians: list[str], lo: datetime, hi: datetime):
-	"""The shifts `clinicians` work between `lo` and `hi` (naive, site zone): the one reading of a
+def schedule_query(clinicians, lo: datetime, hi: datetime):
+	"""The shifts `clinicians` (names, or a `pool_members` subquery) work between `lo` and `hi` (naive, site zone): the one reading of a
 	schedule, for the ranking's candidates and for the members re-read as committed under a lock."""
 	shift = frappe.qb.DocType("Clinician Shift")
 	return (
@@ -172,6 +184,9 @@ def load_candidates(
 	ids = [m.member for m in pool.memberships]
 	if not ids:
 		return []
+	# A subset (load_members) is named; the whole pool is filtered by its membership rows.
+	whole_pool = len(ids) == len(pool_doc.members)
+	members = pool_members(pool.name) if whole_pool else ids
 	window = fairness_window(now.date())
 
 	clin = frappe.qb.DocType("Clinician")
@@ -180,23 +195,23 @@ def load_candidates(
 		for row in (
 			frappe.qb.from_(clin)
 			.select(clin.name, clin.role, clin.training_level, clin.fte, clin.program)
-			.where(clin.name.isin(ids))
+			.where(clin.name.isin(members))
 		).run(as_dict=True)
 	}
 
 	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
 	shifts_of, clinics = defaultdict(list), defaultdict(list)
-	for row in schedule_query(ids, lo, hi).run(as_dict=True) if schedules else []:
+	for row in schedule_query(members, lo, hi).run(as_dict=True) if schedules else []:
 		if row.duty_kind == DutyKind.CLINIC.value:
 			clinics[row.clinician].append(Interval(aware(row.start), aware(row.end)))
 		else:
 			shifts_of[row.clinician].append(engine_duty(row))
 
 	window_lo = datetime.combine(window[0], datetime.min.time())
-	absences = load_unavailability(ids, min(lo, window_lo))
+	absences = load_unavailability(members, min(lo, window_lo))
 
-	burden = load_burden(pool.name, ids, naive(now), window[0], pool.caps.block_days)
-	lost = load_clinic_half_days_lost(ids, window_lo)
+	burden = load_burden(pool.name, members, naive(now), window[0], pool.caps.block_days)
+	lost = load_clinic_half_days_lost(members, window_lo)
 	exposure_window = (window[0], min(window[1], now.astimezone(pool.zone).date()))
 
 	candidates = []

@@ -13,9 +13,10 @@ from collective_cover.kernel.dates import aware
 
 
 def load_unavailability(
-	clinicians: list[str], since: datetime, until: datetime | None = None
+	clinicians, since: datetime, until: datetime | None = None
 ) -> defaultdict[str, list[Unavailability]]:
-	"""Each clinician's unavailability that ends after `since` (and starts before `until`), one query."""
+	"""Each clinician's unavailability that ends after `since` (and starts before `until`), one query;
+	`clinicians`: names, or a subquery of them."""
 	away = frappe.qb.DocType("Clinician Unavailability")
 	overlapping = away.clinician.isin(clinicians or [""]) & (away.to_datetime > since)
 	if until:

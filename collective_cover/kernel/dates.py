@@ -40,6 +40,10 @@ def when(start, end, zone: str | None = None) -> str:
 	return f"{format_datetime(start, 'EEE d MMM HH:mm')} – {format_datetime(end, last)} ({zone})"
 
 
+def zone_or_site(zone: str | None) -> str:
+	"""A pool's time zone: what its members type and see (DOMAIN.md), the site's when it names none."""
+	return zone or get_system_timezone()
+
+
 def pool_zone(pool: str) -> str:
-	"""The pool's time zone: what its members type and see (DOMAIN.md), the site's when it names none."""
-	return frappe.db.get_value("Jeopardy Pool", pool, "time_zone") or get_system_timezone()
+	return zone_or_site(frappe.db.get_value("Jeopardy Pool", pool, "time_zone"))

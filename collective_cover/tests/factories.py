@@ -326,6 +326,7 @@ def remove_committed_records(tag: str) -> None:
 	# The ledger refuses deletes through documents; test clean-up removes its own rows directly.
 	frappe.db.delete("Cover Ledger Entry", {"clinician": ("in", clinicians or [""])})
 	frappe.db.delete("Clinician Shift", {"clinician": ("in", clinicians or [""])})
+	frappe.db.delete("Clinician Unavailability", {"clinician": ("in", clinicians or [""])})
 	frappe.db.delete("Cover Request Reason", {"cover_request": ("in", requests_ or [""])})
 	check_ins = frappe.get_all(
 		"Wellness Check-in", filters={"clinician": ("in", clinicians or [""])}, pluck="name"
