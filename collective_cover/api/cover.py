@@ -8,7 +8,7 @@ from frappe import _
 from frappe.utils import get_datetime
 
 from collective_cover.cover import lifecycle
-from collective_cover.cover.standing import PoolStanding, current_standing
+from collective_cover.cover.standing import MemberPlace, PoolSpread, standing_of
 from collective_cover.kernel.access import clinician_of, is_staff
 
 
@@ -50,41 +50,51 @@ def status_of(cover_request: str) -> dict:
 	return {"name": cover_request, "status": status, "covered_by": covered_by, "duties": duties}
 
 
+# The pool's own fields its read permission is judged on (programme, owner), and those its standing's
+# version reads.
+POOL_FIELDS = ("name", "owner", "docstatus", "program", "overflow_pool", "modified", "time_zone")
+
+
 def member_pool(pool: str):
-	"""The pool, if the session user is a member of it or staff; otherwise a permission error."""
-	# Read only: the cached pool spares loading a row object per member (saving the pool clears it).
-	pool_doc = frappe.get_cached_doc("Jeopardy Pool", pool)
-	pool_doc.check_permission("read")
+	"""The pool's own fields, if the session user may read the pool and is a member of it or staff;
+	otherwise a permission error. Judged without the pool's member rows as Documents (a 1,000-member
+	pool's Document costs more than the answer): its programme decides who may read it, and membership
+	is one indexed lookup."""
+	row = frappe.db.get_value("Jeopardy Pool", pool, POOL_FIELDS, as_dict=True)
+	if not row:
+		frappe.throw(_("Jeopardy Pool {0} not found.").format(pool), frappe.DoesNotExistError)
+	frappe.get_doc({"doctype": "Jeopardy Pool", **row}).check_permission("read")
 	clinician = clinician_of(frappe.session.user)
-	if not is_staff() and clinician not in {m.clinician for m in pool_doc.members}:
+	is_member = frappe.db.exists(
+		"Jeopardy Pool Member", {"parent": pool, "parenttype": "Jeopardy Pool", "clinician": clinician or ""}
+	)
+	if not is_staff() and not is_member:
 		frappe.throw(_("You are not a member of pool {0}.").format(pool), frappe.PermissionError)
-	return pool_doc, clinician
+	return row, clinician
 
 
-def position_in(standing: PoolStanding, clinician: str) -> dict:
+def position_in(spread: PoolSpread, mine: MemberPlace | None) -> dict:
 	"""The member's own burden, fair share, deviation and place in the pool's standing order."""
-	mine = standing.members.get(clinician)
 	if mine is None:
-		frappe.throw(_("You are not a member of pool {0}.").format(standing.pool), frappe.PermissionError)
+		frappe.throw(_("You are not a member of pool {0}.").format(spread.pool), frappe.PermissionError)
 	return {
-		"pool": standing.pool,
+		"pool": spread.pool,
 		"burden": mine.burden,
 		"fair_share": mine.fair_share,
 		"deviation": mine.deviation,
 		"position": mine.position,
-		"members": len(standing.members),
+		"members": spread.members,
 	}
 
 
-def distribution_of(standing: PoolStanding, clinician: str | None) -> dict:
+def distribution_of(spread: PoolSpread, mine: MemberPlace | None) -> dict:
 	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the member's own figures."""
-	mine = standing.members.get(clinician)
 	return {
-		"pool": standing.pool,
-		"members": len(standing.members),
-		"gini": standing.gini,
-		"max_abs_deviation": standing.max_abs_deviation,
-		"deviation_percentiles": standing.deviation_percentiles,
+		"pool": spread.pool,
+		"members": spread.members,
+		"gini": spread.gini,
+		"max_abs_deviation": spread.max_abs_deviation,
+		"deviation_percentiles": spread.deviation_percentiles,
 		"mine": {"deviation": mine.deviation, "fair_share": mine.fair_share} if mine else None,
 	}
 
@@ -92,15 +102,15 @@ def distribution_of(standing: PoolStanding, clinician: str | None) -> dict:
 @frappe.whitelist()
 def my_position(pool: str) -> dict:
 	"""The session member's own burden, fair share, deviation and place in the pool's order."""
-	pool_doc, clinician = member_pool(pool)
-	return position_in(current_standing(pool_doc), clinician)
+	pool_row, clinician = member_pool(pool)
+	return position_in(*standing_of(pool_row, clinician))
 
 
 @frappe.whitelist()
 def pool_fairness(pool: str) -> dict:
 	"""The pool's burden distribution, anonymised: percentiles and Gini, plus the caller's own figures."""
-	pool_doc, clinician = member_pool(pool)
-	return distribution_of(current_standing(pool_doc), clinician)
+	pool_row, clinician = member_pool(pool)
+	return distribution_of(*standing_of(pool_row, clinician))
 
 
 def member_pools(clinician: str) -> list[str]:

@@ -15,9 +15,9 @@ import frappe
 from frappe import _
 from frappe.utils import format_datetime, get_datetime, get_system_timezone, now_datetime
 
-from collective_cover.api.cover import distribution_of, member_pools, open_to, position_in
+from collective_cover.api.cover import POOL_FIELDS, distribution_of, member_pools, open_to, position_in
 from collective_cover.cover import handover, lifecycle
-from collective_cover.cover.standing import current_standing
+from collective_cover.cover.standing import standing_of
 from collective_cover.kernel.dates import pool_zone, when
 from collective_cover.kernel.validators import parse_datetime, parse_pool_wall_time
 
@@ -280,9 +280,11 @@ def my_standing() -> list[dict]:
 	clinician = lifecycle.current_clinician()
 	standings = []
 	for pool in member_pools(clinician):
-		standing = current_standing(frappe.get_cached_doc("Jeopardy Pool", pool))
-		position = position_in(standing, clinician)
-		distribution = distribution_of(standing, clinician)
+		standing = standing_of(
+			frappe.db.get_value("Jeopardy Pool", pool, POOL_FIELDS, as_dict=True), clinician
+		)
+		position = position_in(*standing)
+		distribution = distribution_of(*standing)
 		spread = distribution["deviation_percentiles"]
 		standings.append(
 			{

@@ -138,6 +138,7 @@ class TestPrivacy(CoverRequestTestCase):
 				"duties",
 				"starts_at",
 				"ends_at",
+				"when",
 				"units",
 				"accept_url",
 				"status",

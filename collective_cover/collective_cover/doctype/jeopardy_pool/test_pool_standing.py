@@ -25,7 +25,7 @@ TODAY = date(2026, 11, 15)
 NOON = time(12)
 
 
-class TestPoolStanding(FrappeTestCase):
+class TestCachedPoolStanding(FrappeTestCase):
 	"""Ana, Ben and Cy joined 60 days before TODAY: each has 61 days of exposure then (FTE 1)."""
 
 	@classmethod

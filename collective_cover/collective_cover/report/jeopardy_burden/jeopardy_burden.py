@@ -37,7 +37,8 @@ def execute(filters=None):
 			PoolRequiredError,
 			title=_("Pool required"),
 		)
-	pool_doc, viewer = member_pool(filters.pool)  # refuses pools the user may not read, and non-members
+	_pool, viewer = member_pool(filters.pool)  # refuses pools the user may not read, and non-members
+	pool_doc = frappe.get_cached_doc("Jeopardy Pool", filters.pool)
 	if filters.program and pool_doc.program != filters.program:
 		frappe.throw(
 			_("Pool {0} belongs to {1}, not to {2}.").format(
