@@ -7,9 +7,12 @@ from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import now_datetime
 
 from collective_cover.api.cover import my_position
+from collective_cover.cover.standing import compute_standing
 from collective_cover.engine.model import EntryKind
+from collective_cover.kernel.dates import aware
 from collective_cover.tests.factories import (
 	QueryCounter,
 	make_absence,
@@ -19,6 +22,9 @@ from collective_cover.tests.factories import (
 	remove_committed_records,
 	user_of,
 )
+from collective_cover.tests.live_site import LiveSite, api_token
+
+API = "/api/method/collective_cover.api.cover."
 
 # A day well inside an academic year (from 1 July), so every figure below holds on any calendar day.
 TODAY = date(2026, 11, 15)
@@ -52,6 +58,19 @@ class TestCachedPoolStanding(FrappeTestCase):
 			.insert(ignore_permissions=True)
 			.name
 		)
+		# The HTTP test's own pool, so its cover leaves the figures of the frozen test alone.
+		cls.live_pool = (
+			frappe.get_doc(
+				{
+					"doctype": "Jeopardy Pool",
+					"pool_name": f"Standing Live Pool {cls.tag}",
+					"program": program,
+					"members": [{"clinician": m, "joined_on": TODAY} for m in (cls.ana, cls.ben)],
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
 		frappe.db.commit()
 
 	@classmethod
@@ -74,6 +93,38 @@ class TestCachedPoolStanding(FrappeTestCase):
 		place, _queries = self.place()
 		return place["burden"], place["fair_share"], place["deviation"], place["members"]
 
+	def test_every_web_worker_answers_the_current_standing_after_a_change_elsewhere(self):
+		"""Two gunicorn workers share only Redis and MariaDB: a cover committed by this process is in
+		the next answer of either worker, as the engine computes it from the database."""
+		site = LiveSite(workers=2).start()
+		try:
+			token = api_token(user_of(self.ana))
+			frappe.db.commit()  # the workers read the key from the database
+
+			def answers():
+				return [
+					site.get(API + "my_position", token, pool=self.live_pool).json()["message"]
+					for _ in range(4)
+				]
+
+			def fresh():
+				_spread, places = compute_standing(self.live_pool, aware(now_datetime()))
+				mine = places[self.ana]
+				return {"burden": mine.burden, "fair_share": mine.fair_share, "deviation": mine.deviation}
+
+			def shown(answer):
+				return {k: answer[k] for k in ("burden", "fair_share", "deviation")}
+
+			before = fresh()
+			self.assertEqual([shown(a) for a in answers()], [before] * 4)
+			post(self.live_pool, self.ben, EntryKind.COVER, 1.0, now_datetime() - timedelta(hours=1))
+			frappe.db.commit()
+			after = fresh()
+			self.assertNotEqual(after, before)
+			self.assertEqual([shown(a) for a in answers()], [after] * 4)
+		finally:
+			site.stop()
+
 	def test_the_standing_is_cached_until_what_it_depends_on_changes(self):
 		with self.freeze_time(datetime.combine(TODAY, NOON)):
 			self.check_each_change()
@@ -86,6 +137,7 @@ class TestCachedPoolStanding(FrappeTestCase):
 			)
 
 	def check_each_change(self):
+		frappe.db.commit()  # only what is committed is cached: begin with nothing of this test pending
 		first, computed = self.place()
 		self.assertEqual((first["burden"], first["fair_share"], first["deviation"]), (0, 0, 0))
 		again, cached = self.place()
