@@ -1,9 +1,11 @@
+from dataclasses import replace
+
 from factories import at, candidate, duty, request, wards
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collective_cover.engine.model import DutyKind, Policy, Unavailability
-from collective_cover.engine.ranking import rank, stable_hash
+from collective_cover.engine.ranking import judging_order, rank, stable_hash
 
 POOL = wards()
 REQ = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT))
@@ -190,3 +192,34 @@ def test_the_head_stops_judging_after_the_clean_members_it_needs():
 	first = rank(REQ, POOL, cands, head=3)
 	assert first.order == ("m0", "m1", "m2") and not first.complete
 	assert rank(REQ, POOL, cands, head=10).complete
+
+
+@settings(max_examples=200, deadline=None)
+@given(large_pools(), st.integers(1, 6), st.sampled_from(list(Policy)), st.integers(0, 45))
+def test_judging_only_members_whose_schedules_are_loaded_asks_for_more_or_ranks_exactly(
+	pool_and_team, head, policy, loaded
+):
+	"""The shell loads the schedules of the first `loaded` members in judging order; the others are
+	passed with none (a tired member looks rested). The head is then either the true one or None."""
+	cands, care_team = pool_and_team
+	pool = wards(policy=policy)
+	truth = rank(REQ, pool, cands, care_team=care_team, head=head)
+	order = judging_order(REQ, pool, cands, care_team=care_team)
+	with_schedules = set(order[:loaded])
+	as_loaded = [c if c.member.id in with_schedules else replace(c, schedule=()) for c in cands]
+	first = rank(REQ, pool, as_loaded, care_team=care_team, head=head, judgeable=with_schedules)
+	if first is not None:
+		assert (first.ranked, first.excluded, first.complete) == (
+			truth.ranked,
+			truth.excluded,
+			truth.complete,
+		)
+	if loaded >= len(cands):
+		assert first is not None
+
+
+def test_the_judging_order_puts_the_care_team_first_then_standing():
+	cands = [candidate(f"m{i}", covered_units=float(i)) for i in range(5)]
+	assert judging_order(REQ, POOL, cands, care_team={"m3"}) == ["m3", "m0", "m1", "m2", "m4"]
+	assert rank(REQ, POOL, cands, head=2, judgeable={"m0"}) is None
+	assert rank(REQ, POOL, cands, head=2, judgeable={"m0", "m1"}).order == ("m0", "m1")

@@ -60,7 +60,7 @@ from collective_cover.engine.duty_cover import (
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step, places_needed
 from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberBurden, Unavailability
 from collective_cover.engine.policies import reversal_entries
-from collective_cover.engine.ranking import Ranking, rank
+from collective_cover.engine.ranking import Ranking, judging_order, rank
 from collective_cover.engine.units import duty_units
 from collective_cover.kernel.background import run_after_commit
 from collective_cover.kernel.committed import committed_rows
@@ -202,14 +202,18 @@ class RequestContext:
 		coverers: tuple[str, ...] = (),
 		only: str | None = None,
 		run: LadderRun | None = None,
+		lazy_schedules: bool = False,
 	):
 		"""`only`: load that member alone (accept, assign judge just them; nothing is ranked, so the
-		time under the request's lock does not grow with the pool)."""
+		time under the request's lock does not grow with the pool). `lazy_schedules` (filing): the
+		members' shifts are read only as far as the ranking judges them; `candidates` reads the rest
+		the first time anything needs the whole pool."""
 		self.doc = doc
 		self.now = now or aware(now_datetime())
 		self.run = run
 		self.request = engine_request(doc)
 		self.span = (self.request.starts_at, self.request.ends_at)
+		self.unscheduled: set[str] = set()  # members loaded without their shifts
 		if run:
 			members = run.members(pool_name or doc.pool, self.span)
 			self.pool_doc, self.pool, self.candidates = members.pool_doc, members.pool, members.candidates
@@ -219,20 +223,64 @@ class RequestContext:
 			if only:
 				self.candidates = load_members(self.pool_doc, self.pool, (only,), self.span, self.now)
 			else:
-				self.candidates = load_candidates(self.pool_doc, self.pool, self.span, self.now)
+				self.candidates = load_candidates(
+					self.pool_doc, self.pool, self.span, self.now, schedules=not lazy_schedules
+				)
+				if lazy_schedules:
+					self.unscheduled = {c.member.id for c in self._candidates}
 		self.locked: set[str] = set()
 		self.lock_coverers(coverers)
 		self.care_team = load_care_team(doc.requester, self.request.starts_at.astimezone(site_tz()).date())
+
+	@property
+	def candidates(self):
+		"""Every member as a Candidate, schedules included (read now for those still without)."""
+		self.load_schedules(self.unscheduled)
+		return self._candidates
+
+	@candidates.setter
+	def candidates(self, candidates) -> None:
+		self._candidates = candidates
+
+	def load_schedules(self, members) -> None:
+		"""The shifts of `members` not yet read (their burden and absences read again with them)."""
+		new = set(members) & self.unscheduled
+		if new:
+			fresh = load_members(self.pool_doc, self.pool, new, self.span, self.now)
+			self._candidates = with_candidates(self._candidates, fresh)
+			self.unscheduled -= new
 
 	@cached_property
 	def ranking(self) -> Ranking:
 		return rank(self.request, self.pool, self.candidates, care_team=self.care_team)
 
 	def ranking_head(self, places: int) -> Ranking:
-		"""The ranking's first `places` places (at least), judging no more members than that needs."""
+		"""The ranking's first `places` places (at least), judging no more members than that needs and
+		reading the shifts of no more members than it judges (in batches along the judging order)."""
 		if "ranking" in self.__dict__:
 			return self.ranking
-		return rank(self.request, self.pool, self.candidates, care_team=self.care_team, head=places)
+		return self.judge_head(places)
+
+	def judge_head(self, places: int) -> Ranking:
+		"""`ranking_head` judged now, on the candidates as they stand (after a lock, say)."""
+		batch = 4 * places + 8
+		while True:
+			if self.unscheduled:
+				order = judging_order(self.request, self.pool, self._candidates, care_team=self.care_team)
+				self.load_schedules(order[:batch])
+			head = rank(
+				self.request,
+				self.pool,
+				self._candidates,
+				care_team=self.care_team,
+				head=places,
+				judgeable=({c.member.id for c in self._candidates} - self.unscheduled)
+				if self.unscheduled
+				else None,
+			)
+			if head is not None:
+				return head
+			batch *= 4
 
 	def lock_coverers(self, clinicians) -> None:
 		"""Lock the members' rows (those not yet locked) and judge them on what is committed by now."""
@@ -246,11 +294,14 @@ class RequestContext:
 		if self.run:
 			# Loaded when the run began: their burden (caps) as of this request's lock.
 			fresh = load_members(self.pool_doc, self.pool, new, self.span, self.now)
-			self.candidates = with_candidates(self.candidates, fresh)
-		self.candidates = with_committed_schedules(self.candidates, new, self.span)
+			self._candidates = with_candidates(self._candidates, fresh)
+		# Their shifts and absences, as committed (whether or not this context had read them).
+		self._candidates = with_committed_schedules(self._candidates, new, self.span)
+		self.unscheduled -= set(new)
 
 	def candidate(self, clinician: str):
-		return next((c for c in self.candidates if c.member.id == clinician), None)
+		self.load_schedules([clinician])
+		return next((c for c in self._candidates if c.member.id == clinician), None)
 
 	def burden_of(self, clinician: str) -> MemberBurden:
 		candidate = self.candidate(clinician)
@@ -837,7 +888,7 @@ def assign_first_ranked(
 	locked and their schedule re-read as committed, if they still rank first; False (nothing written)
 	when they no longer do. The pool's ranking snapshot is written after commit, as for an accept."""
 	ctx.lock_coverers([member])
-	order = rank(ctx.request, ctx.pool, ctx.candidates, care_team=ctx.care_team, head=places).order
+	order = ctx.judge_head(places).order
 	if next((m for m in order if m not in declined), None) != member:
 		return False
 	cover_duties(ctx, member, open_slots, "Assigned")

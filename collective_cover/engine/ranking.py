@@ -61,7 +61,8 @@ def rank(
 	*,
 	care_team: Collection[str] = (),
 	head: int | None = None,
-) -> Ranking:
+	judgeable: Collection[str] | None = None,
+) -> Ranking | None:
 	"""Rank every candidate (all members of the pool) for `request`.
 
 	Deviations are computed across all candidates, so pass the whole pool, requester included.
@@ -70,33 +71,36 @@ def rank(
 	order and judging stops once `head` of them pass every rule: nobody judged later could rank before
 	them. The ranking returned is the full one's first places, exactly (`complete` says whether it is
 	all of it); `excluded` holds only the members judged. Whoever owes the requester or is in the care
-	team can rank ahead of their standing, so they are always judged.
+	team can rank ahead of their standing, so they are always judged (`judging_order`).
+
+	`judgeable` (with `head`): the members whose schedules the caller has loaded. When judging reaches
+	anyone else, None is returned: the caller loads more schedules, further along `judging_order`, and
+	asks again. A large pool's filing thus reads the schedules of the first few members only.
 	"""
-	devs = deviations(
-		{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
+	order = _Order(request, pool, candidates, care_team)
+	devs, sort_deviation, owes_requester, standing = (
+		order.devs,
+		order.sort_deviation,
+		order.owes_requester,
+		order.standing,
 	)
-
-	def sort_deviation(c: Candidate) -> float:
-		return _sort_deviation(pool, c, devs[c.member.id])
-
-	def owes_requester(c: Candidate) -> float:
-		return c.burden.owes(request.requester) if pool.policy is Policy.INDIVIDUAL_PAYBACK else 0.0
-
-	def standing(c: Candidate) -> tuple:
-		return _standing_key(c, sort_deviation(c), request.id)
 
 	verdicts: dict[str, Eligibility] = {}
 	last_judged = None  # the standing of the last member judged in standing order, when judging stopped
 	if head is None:
 		verdicts = {c.member.id: check_eligibility(c, request, pool) for c in candidates}
 	else:
-		ahead = [c for c in candidates if c.member.id in care_team or owes_requester(c) > 0]
+		ahead, by_standing = order.judging()
 		for c in ahead:
+			if judgeable is not None and c.member.id not in judgeable:
+				return None
 			verdicts[c.member.id] = check_eligibility(c, request, pool)
 		clean = 0
-		for c in sorted((c for c in candidates if c.member.id not in verdicts), key=standing):
+		for c in by_standing:
 			if clean >= head:
 				break
+			if judgeable is not None and c.member.id not in judgeable:
+				return None
 			verdict = verdicts[c.member.id] = check_eligibility(c, request, pool)
 			clean += verdict.eligible and not verdict.soft_only
 			last_judged = standing(c)
@@ -147,6 +151,42 @@ def rank(
 		)
 	excluded = tuple(verdicts[c.member.id] for c in judged if not verdicts[c.member.id].eligible)
 	return Ranking(request.id, tuple(ranked), excluded, complete=last_judged is None)
+
+
+class _Order:
+	"""What `rank` orders by, for one request: deviations across the whole pool, the policy's sort
+	deviation, debts to the requester, and the standing key."""
+
+	def __init__(self, request: CoverRequest, pool: Pool, candidates: Sequence[Candidate], care_team):
+		self.request, self.pool, self.candidates, self.care_team = request, pool, candidates, care_team
+		self.devs = deviations(
+			{c.member.id: c.burden.burden for c in candidates}, {c.member.id: c.exposure for c in candidates}
+		)
+
+	def sort_deviation(self, c: Candidate) -> float:
+		return _sort_deviation(self.pool, c, self.devs[c.member.id])
+
+	def owes_requester(self, c: Candidate) -> float:
+		if self.pool.policy is not Policy.INDIVIDUAL_PAYBACK:
+			return 0.0
+		return c.burden.owes(self.request.requester)
+
+	def standing(self, c: Candidate) -> tuple:
+		return _standing_key(c, self.sort_deviation(c), self.request.id)
+
+	def judging(self) -> tuple[list[Candidate], list[Candidate]]:
+		"""Those judged first (they can rank ahead of their standing), then everyone else by standing."""
+		ahead = [c for c in self.candidates if c.member.id in self.care_team or self.owes_requester(c) > 0]
+		first = {c.member.id for c in ahead}
+		return ahead, sorted((c for c in self.candidates if c.member.id not in first), key=self.standing)
+
+
+def judging_order(
+	request: CoverRequest, pool: Pool, candidates: Sequence[Candidate], *, care_team: Collection[str] = ()
+) -> list[str]:
+	"""The members in the order `rank(..., head=n)` judges them: the schedules a caller loads first."""
+	ahead, by_standing = _Order(request, pool, candidates, care_team).judging()
+	return [c.member.id for c in (*ahead, *by_standing)]
 
 
 def _sort_deviation(pool: Pool, c: Candidate, deviation: float) -> float:

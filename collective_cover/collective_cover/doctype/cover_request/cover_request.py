@@ -151,7 +151,8 @@ class CoverRequest(Document):
 	def on_submit(self):
 		filed_at = self.filing_time()
 		self.db_set({"status": "Open", "submitted_at": filed_at, "ladder_stage": "New"})
-		ctx = lifecycle.RequestContext(self, now=aware(filed_at))
+		# Filing offers to the first few ranked: only their shifts need reading.
+		ctx = lifecycle.RequestContext(self, now=aware(filed_at), lazy_schedules=True)
 		lifecycle.run_ladder(ctx)
 		lifecycle.schedule_submission_snapshot(ctx)
 

@@ -1,10 +1,14 @@
 """Submitting and accepting must cost the same number of queries in a pool of 50 and of 1,000: the
 pool is loaded with a fixed number of aggregate queries, never one per member or per ledger row."""
 
+from datetime import timedelta
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import now_datetime
 
 from collective_cover.cover import lifecycle
+from collective_cover.engine.model import EntryKind
 from collective_cover.tests.factories import (
 	QueryCounter,
 	make_clinician,
@@ -12,6 +16,9 @@ from collective_cover.tests.factories import (
 	make_pool,
 	make_program,
 	make_request,
+	offers_of,
+	post,
+	shift_at,
 	user_of,
 )
 
@@ -60,3 +67,49 @@ class TestQueryCountIndependentOfPoolSize(FrappeTestCase):
 		small = self.submit_and_accept(self.requesters[2], self.small, 90)
 		large = self.submit_and_accept(self.requesters[3], self.large, 120, ceiling=small)
 		self.assertEqual(large, small)
+
+
+class TestFilingReadsTheScheduleOfTheFirstInLineOnly(FrappeTestCase):
+	"""Thirty members are further below fair share than the five others but each works at the time of
+	the request. Filing reads shifts in batches along the standing order, so the first batch (20) holds
+	only the busy: it must read on, and offer the three least-burdened members who are free."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		make_outgoing_email_account()
+		cls.requester = make_clinician("Batch Requester", user=False)
+		cls.busy = [make_clinician(f"Batch Busy {i}", user=False) for i in range(30)]
+		cls.free = [make_clinician(f"Batch Free {i}", user=False) for i in range(5)]
+		cls.pool = make_pool("Batch Pool", [cls.requester, *cls.busy, *cls.free])
+		yesterday = now_datetime() - timedelta(days=1)
+		for units, clinician in enumerate(cls.free, start=1):
+			post(cls.pool, clinician, EntryKind.COVER, float(units), yesterday)
+		cls.start, cls.end = shift_at(48)
+		for clinician in cls.busy:
+			frappe.get_doc(
+				{
+					"doctype": "Clinician Shift",
+					"clinician": clinician,
+					"duty_kind": "Day",
+					"start": cls.start,
+					"end": cls.end,
+				}
+			).insert(ignore_permissions=True)
+
+	def test_the_first_offers_skip_everyone_busy_however_far_down_the_free_are(self):
+		with QueryCounter() as queries:
+			doc = make_request(self.requester, self.pool, hours_from_now=48)
+		self.assertEqual([o.clinician for o in offers_of(doc.name)], self.free[:3])
+		# Filing read the shifts of 20 members (4 × 3 offers + 8), all busy, then of the 16 left; the
+		# third read, of the whole pool, is "why this ranking", a job after commit (at once in tests).
+		shift_reads = [
+			str(q)
+			for q in queries.queries
+			if str(q).startswith("SELECT `name`,`clinician`,`start`,`end`,`duty_kind`")
+			and "FROM `tabClinician Shift`" in str(q)
+		]
+		self.assertEqual(len(shift_reads), 3)
+		self.assertEqual([q.split(" AND ")[0].count("%(param") for q in shift_reads[:2]], [20, 16])
+		self.assertIn("IN (SELECT `clinician` FROM `tabJeopardy Pool Member`", shift_reads[2])
