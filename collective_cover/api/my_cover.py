@@ -9,6 +9,7 @@ and check that the record is the member's own.
 from __future__ import annotations
 
 import json
+import math
 from datetime import timedelta
 
 import frappe
@@ -170,7 +171,7 @@ def open_offers() -> list[dict]:
 	rows = frappe.get_all(
 		"Cover Request",
 		filters={"name": ("in", open_to(clinician) or [""])},
-		fields=["name", "pool", "status", "total_units"],
+		fields=["name", "pool", "status"],
 		order_by="starts_at asc",
 		ignore_permissions=True,  # members see their pools' open requests, through this payload only
 	)
@@ -180,7 +181,8 @@ def open_offers() -> list[dict]:
 			"request": row.name,
 			"pool": row.pool,
 			"status": row.status,
-			"units": row.total_units,
+			# What can still be taken: duties already covered (by anyone) or over are not.
+			"units": round(sum(d["units"] or 0 for d in duties.get(row.name, []) if d["open"]), 2),
 			"duties": duties.get(row.name, []),
 		}
 		for row in rows
@@ -266,10 +268,12 @@ def ordinal(number: int) -> str:
 
 
 def deviation_words(deviation: float) -> str:
+	# To one decimal, halves up as people round by hand: +1.25 reads "1.3 units above", not "1.2".
+	words = f"{math.floor(abs(deviation) * 10 + 0.5) / 10:.1f}"
 	if deviation <= -0.05:
-		return _("{0} units below your fair share").format(f"{abs(deviation):.1f}")
+		return _("{0} units below your fair share").format(words)
 	if deviation >= 0.05:
-		return _("{0} units above your fair share").format(f"{deviation:.1f}")
+		return _("{0} units above your fair share").format(words)
 	return _("At your fair share")
 
 

@@ -15,6 +15,7 @@ from collective_cover.api.my_cover import (
 	MeetingChangeError,
 	call_out,
 	confirm_meeting,
+	deviation_words,
 	my_coaching,
 	my_covers,
 	my_pools,
@@ -352,6 +353,15 @@ class TestMyCover(CoverRequestTestCase):
 			},
 		)
 		self.assertEqual(standing["deviation_words"], "0.8 units above your fair share")
+		self.assertEqual(
+			[deviation_words(d) for d in (1.25, -1.25, 0.04, -0.05)],
+			[
+				"1.3 units above your fair share",
+				"1.3 units below your fair share",
+				"At your fair share",
+				"0.1 units below your fair share",
+			],
+		)
 		self.assertEqual(standing["position_words"], "6th of 6 in line")
 		self.assertEqual(
 			standing["percentiles"], {"10": -0.17, "25": -0.17, "50": -0.17, "75": -0.17, "90": 0.33}

@@ -9,6 +9,7 @@ from frappe.utils import get_system_timezone, getdate
 from frappe.website.serve import get_response_content
 
 from collective_cover.api.cover import open_requests
+from collective_cover.api.my_cover import open_offers
 from collective_cover.cover import jobs, lifecycle, notify
 from collective_cover.engine.ladder import Stage, Step
 from collective_cover.engine.model import EntryKind
@@ -165,6 +166,7 @@ class TestPerDutyCover(CoverRequestTestCase):
 		frappe.set_user(user_of(self.dee))
 		try:
 			(offer,) = [o for o in open_requests() if o["request"] == doc.name]
+			(on_my_cover,) = [o for o in open_offers() if o["request"] == doc.name]
 			page = get_response_content("cover-offers")
 		finally:
 			frappe.set_user("Administrator")
@@ -173,6 +175,7 @@ class TestPerDutyCover(CoverRequestTestCase):
 		headline = when(wednesday.start, friday.end, zone)
 		self.assertTrue(headline.endswith(f"19:00 ({zone})"), headline)
 		self.assertEqual((offer["when"], offer["duties"], offer["units"]), (headline, 3, 3.0))
+		self.assertEqual(on_my_cover["units"], 3.0)  # of 5.0: Ana's two are taken
 		self.assertIn(f"{headline}\n\t\t\t(3 duties)", page)
 		self.assertNotIn(when(doc.duties[0].start, friday.end, zone), page)
 
