@@ -145,8 +145,9 @@ def load_clinic_half_days_lost(members, window_start: datetime) -> dict[str, int
 
 
 def schedule_query(clinicians, lo: datetime, hi: datetime):
-	"""The shifts `clinicians` (names, or a `pool_members` subquery) work between `lo` and `hi` (naive, site zone): the one reading of a
-	schedule, for the ranking's candidates and for the members re-read as committed under a lock."""
+	"""The shifts `clinicians` (names, or a `pool_members` subquery) work between `lo` and `hi` (naive,
+	site zone): the one reading of a schedule, for the ranking's candidates and for the members re-read
+	as committed under a lock."""
 	shift = frappe.qb.DocType("Clinician Shift")
 	return (
 		frappe.qb.from_(shift)

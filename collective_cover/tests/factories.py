@@ -130,6 +130,20 @@ def shift_at(hours_from_now: float, hours: float = 12) -> tuple[datetime, dateti
 	return start, start + timedelta(hours=hours)
 
 
+def make_shift(clinician: str, start: datetime, end: datetime, duty_kind: str = "Day", **fields):
+	"""One of the clinician's scheduled shifts, as the schedule import writes it."""
+	return frappe.get_doc(
+		{
+			"doctype": "Clinician Shift",
+			"clinician": clinician,
+			"duty_kind": duty_kind,
+			"start": start,
+			"end": end,
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+
+
 def make_request(
 	requester: str,
 	pool: str,

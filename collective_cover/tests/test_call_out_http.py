@@ -10,7 +10,7 @@ import frappe
 from frappe.utils import add_days, get_system_timezone, getdate
 
 from collective_cover.tests.cases import CommittedRecordsTestCase
-from collective_cover.tests.factories import make_clinician, make_pool, make_program, user_of
+from collective_cover.tests.factories import make_clinician, make_pool, make_program, make_shift, user_of
 from collective_cover.tests.live_site import api_token
 from collective_cover.tests.parallel import at_once
 from collective_cover.tests.test_my_cover_http import words
@@ -43,18 +43,15 @@ class TestCallOutFromScheduleOverHTTP(CommittedRecordsTestCase):
 
 	def shift(self, days_ahead: int, kind: str = "Night"):
 		start = datetime.combine(add_days(getdate(), days_ahead), time(19))
-		doc = frappe.get_doc(
-			{
-				"doctype": "Clinician Shift",
-				"clinician": self.requester,
-				"duty_kind": kind,
-				"start": start,
-				"end": start + timedelta(hours=12),
-				"service": "Wards C",
-				"site": "East Site",
-				"source": "Amion",
-			}
-		).insert(ignore_permissions=True)
+		doc = make_shift(
+			self.requester,
+			start,
+			start + timedelta(hours=12),
+			kind,
+			service="Wards C",
+			site="East Site",
+			source="Amion",
+		)
 		frappe.db.commit()
 		return doc
 

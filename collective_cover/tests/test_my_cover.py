@@ -30,7 +30,7 @@ from collective_cover.cover.lifecycle import AlreadyCoveredError
 from collective_cover.kernel.dates import when
 from collective_cover.kernel.validators import InvalidValueError
 from collective_cover.tests.cases import CoachingTestCase, CoverRequestTestCase
-from collective_cover.tests.factories import make_pool, make_request, make_user, shift_at, user_of
+from collective_cover.tests.factories import make_pool, make_request, make_shift, make_user, shift_at, user_of
 from collective_cover.www.my_cover import website_home_page
 
 PRIVATE = "migraine since 4 am"
@@ -169,20 +169,11 @@ class TestMyCover(CoverRequestTestCase):
 		self.assertNotIn(disabled, my_pools())
 
 	def test_own_upcoming_shifts_are_offered_until_called_out(self):
-		def shift(hours_from_now, **fields):
+		def shift(hours_from_now, clinician=None):
 			start, end = shift_at(hours_from_now)
-			return frappe.get_doc(
-				{
-					"doctype": "Clinician Shift",
-					"clinician": self.requester,
-					"duty_kind": "Night",
-					"start": start,
-					"end": end,
-					"service": "Wards B",
-					"site": "North Site",
-					**fields,
-				}
-			).insert()
+			return make_shift(
+				clinician or self.requester, start, end, "Night", service="Wards B", site="North Site"
+			)
 
 		upcoming = shift(30)
 		shift(-30)  # worked already

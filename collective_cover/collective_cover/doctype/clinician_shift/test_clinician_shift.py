@@ -16,6 +16,7 @@ from collective_cover.tests.factories import (
 	make_clinician,
 	make_pool,
 	make_program,
+	make_shift,
 	remove_committed_records,
 	shift_at,
 	user_of,
@@ -125,18 +126,8 @@ class TestShiftHandover(CoverRequestTestCase):
 
 	def own_shift(self, clinician=None, hours_from_now: float = 48, **fields):
 		start, end = shift_at(hours_from_now)
-		return frappe.get_doc(
-			{
-				"doctype": "Clinician Shift",
-				"clinician": clinician or self.requester,
-				"duty_kind": "Night",
-				"start": start,
-				"end": end,
-				"service": "Wards B",
-				"site": "North Site",
-				**fields,
-			}
-		).insert()
+		fields = {"service": "Wards B", "site": "North Site", **fields}
+		return make_shift(clinician or self.requester, start, end, "Night", **fields)
 
 	def call_out_of(self, *shifts) -> str:
 		frappe.set_user(user_of(self.requester))

@@ -23,6 +23,7 @@ from collective_cover.tests.cases import CoverRequestTestCase
 from collective_cover.tests.factories import (
 	make_clinician,
 	make_request,
+	make_shift,
 	offers_of,
 	ranking_of,
 	user_of,
@@ -160,15 +161,7 @@ class TestAcceptAssignCancel(CoverRequestTestCase):
 	def test_an_ineligible_member_cannot_accept(self):
 		doc = make_request(self.requester, self.pool)
 		busy = self.members[0]
-		frappe.get_doc(
-			{
-				"doctype": "Clinician Shift",
-				"clinician": busy,
-				"start": doc.duties[0].start,
-				"end": doc.duties[0].end,
-				"duty_kind": "Day",
-			}
-		).insert()
+		make_shift(busy, doc.duties[0].start, doc.duties[0].end)
 		frappe.set_user(user_of(busy))
 		with self.assertRaisesRegex(NotEligibleError, "has their own day shift"):
 			lifecycle.accept(doc.name)

@@ -10,7 +10,14 @@ from collective_cover.collective_cover.doctype.cover_request.cover_request impor
 from collective_cover.cover import lifecycle
 from collective_cover.cover.ladder_view import excluded_groups
 from collective_cover.tests.cases import CoverRequestTestCase
-from collective_cover.tests.factories import make_clinician, make_pool, make_request, make_user, user_of
+from collective_cover.tests.factories import (
+	make_clinician,
+	make_pool,
+	make_request,
+	make_shift,
+	make_user,
+	user_of,
+)
 
 
 def day_shift(day: date, service: str = "Wards A") -> dict:
@@ -135,15 +142,7 @@ class TestRankingSummary(CoverRequestTestCase):
 		return loaded.get_onload().ladder
 
 	def own_shift(self, clinician, start, end):
-		frappe.get_doc(
-			{
-				"doctype": "Clinician Shift",
-				"clinician": clinician,
-				"duty_kind": "Day",
-				"start": start,
-				"end": end,
-			}
-		).insert(ignore_permissions=True)
+		make_shift(clinician, start, end)
 
 	def test_excluded_members_are_grouped_by_reason_and_the_requester_left_out(self):
 		day = getdate() + timedelta(days=3)

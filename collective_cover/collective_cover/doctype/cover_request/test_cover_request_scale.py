@@ -16,6 +16,7 @@ from collective_cover.tests.factories import (
 	make_pool,
 	make_program,
 	make_request,
+	make_shift,
 	offers_of,
 	post,
 	shift_at,
@@ -88,15 +89,7 @@ class TestFilingReadsTheScheduleOfTheFirstInLineOnly(FrappeTestCase):
 			post(cls.pool, clinician, EntryKind.COVER, float(units), yesterday)
 		cls.start, cls.end = shift_at(48)
 		for clinician in cls.busy:
-			frappe.get_doc(
-				{
-					"doctype": "Clinician Shift",
-					"clinician": clinician,
-					"duty_kind": "Day",
-					"start": cls.start,
-					"end": cls.end,
-				}
-			).insert(ignore_permissions=True)
+			make_shift(clinician, cls.start, cls.end)
 
 	def test_the_first_offers_skip_everyone_busy_however_far_down_the_free_are(self):
 		with QueryCounter() as queries:
