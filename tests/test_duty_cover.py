@@ -1,7 +1,12 @@
 """Per-duty cover: eligibility duty by duty, the continuity plan, the request's state and the ledger
 rows, with figures worked out by hand."""
 
+from dataclasses import replace
+
+import pytest
 from factories import at, candidate, duty, request, wards
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collective_cover.engine.duty_cover import (
 	DutySlot,
@@ -9,10 +14,15 @@ from collective_cover.engine.duty_cover import (
 	cover_plan,
 	duty_ledger_entries,
 	eligible_duties,
+	in_order,
+	ladder_order,
 	offer_order,
 	request_state,
+	single,
+	with_duties,
 )
 from collective_cover.engine.model import Caps, DutyKind, EntryKind, MemberBurden, Policy, Unavailability
+from collective_cover.engine.ranking import ScheduleUnread, judging_order, rank
 
 POOL = wards()
 WEEK = ("2026-09-14", "2026-09-15", "2026-09-16", "2026-09-17", "2026-09-18")  # Monday to Friday
@@ -203,3 +213,145 @@ def test_one_coverer_for_the_whole_week_only_when_the_caps_allow_every_duty():
 		("ben", False),
 		("ben", True),
 	]
+
+
+def judged_whole_plan(req, slots, pool, candidates, care_team=(), declined=()):
+	"""The plan with every ranking judged whole, member by member: what the plan judged only as far as
+	it reads must equal."""
+	ordered = in_order(slots)
+	open_slots = [s for s in ordered if not s.covered_by]
+	if not open_slots:
+		return []
+	asked = lambda order: [m for m in order if m not in declined] + [m for m in order if m in declined]  # noqa: E731
+	whole = rank(
+		replace(req, duties=tuple(s.duty for s in open_slots)), pool, candidates, care_team=care_team
+	)
+	by_id = {c.member.id: c for c in candidates}
+	takes_all = [
+		m
+		for m in whole.order
+		if m not in declined and len(eligible_duties(by_id[m], req, open_slots, pool)[0]) == len(open_slots)
+	]
+	if takes_all and not any(s.covered_by for s in ordered):
+		return [(s.id, takes_all[0]) for s in open_slots]
+	plan, taken, previous = [], {}, None
+	for slot in ordered:
+		if slot.covered_by:
+			previous = slot.covered_by
+			continue
+		with_taken = [with_duties(c, taken.get(c.member.id, ()), pool) for c in candidates]
+		order = asked(rank(single(req, slot), pool, with_taken, care_team=care_team).order)
+		member = previous if previous in order else (order[0] if order else None)
+		plan.append((slot.id, member))
+		if member:
+			taken.setdefault(member, []).append(slot.duty)
+		previous = member
+	return plan
+
+
+THREE_DAYS = ("2026-09-14", "2026-09-15", "2026-09-16")
+
+
+@st.composite
+def absences_and_pools(draw):
+	"""A three-duty absence, some duties already covered, in a pool of up to 30 with burdens that tie
+	often, days away, recent shifts too close to a duty, care team, decliners and tight caps."""
+	duties = [duty(day, 7, 12) for day in THREE_DAYS]
+	members = [f"m{i}" for i in range(draw(st.integers(1, 30)))]
+	cands = [candidate("req")]
+	for m in members:
+		days_away = draw(st.lists(st.sampled_from(THREE_DAYS), max_size=3, unique=True))
+		tired, busy = draw(st.sampled_from([None, *THREE_DAYS])), draw(st.sampled_from([None, *THREE_DAYS]))
+		cands.append(
+			candidate(
+				m,
+				covered_units=float(draw(st.integers(0, 6))),
+				exposure=draw(st.sampled_from([50.0, 100.0])),
+				activations_28d=draw(st.integers(0, 2)),
+				activations_in_block=draw(st.integers(0, 3)),
+				owed_to=(("req", 1.0),) if draw(st.integers(0, 6)) == 0 else (),
+				# 2 h rest before the day's duty; a shift of their own across it
+				schedule=[*([duty(tired, 0, 5)] if tired else []), *([duty(busy, 6, 4)] if busy else [])],
+				unavailability=away(*days_away),
+			)
+		)
+	covered = {i: draw(st.sampled_from([None, None, "outsider", *members])) for i in (1, 2, 3)}
+	pool = wards(
+		policy=draw(st.sampled_from(list(Policy))),
+		caps=Caps(max_activations_per_block=draw(st.sampled_from([None, 3, 4]))),
+	)
+	care_team = set(draw(st.lists(st.sampled_from(members), max_size=3)))
+	declined = set(draw(st.lists(st.sampled_from(members), max_size=4)))
+	return request(*duties), slots(*duties, covered=covered), pool, cands, care_team, declined
+
+
+@settings(max_examples=300, deadline=None)
+@given(absences_and_pools(), st.integers(1, 8))
+def test_the_plan_and_the_first_offers_equal_those_of_every_ranking_judged_whole(case, places):
+	req, duty_slots, pool, cands, care_team, declined = case
+	plan = cover_plan(req, duty_slots, pool, cands, care_team=care_team, declined=declined)
+	assert [(p.slot.id, p.member) for p in plan] == judged_whole_plan(
+		req, duty_slots, pool, cands, care_team, declined
+	)
+	orders = [
+		rank(single(req, s), pool, cands, care_team=care_team).order
+		for s in in_order(duty_slots)
+		if not s.covered_by
+	]
+	every_offer = offer_order(plan, orders)
+	kw = {"care_team": care_team, "declined": declined}
+	assert ladder_order(req, duty_slots, pool, cands, **kw) == (plan, every_offer)
+	assert ladder_order(req, duty_slots, pool, cands, places=places, **kw) == (plan, every_offer[:places])
+
+
+@settings(max_examples=300, deadline=None)
+@given(absences_and_pools(), st.integers(1, 8), st.integers(0, 32), st.data())
+def test_planning_on_the_first_schedules_loaded_asks_for_more_or_plans_exactly(case, places, loaded, data):
+	"""The shell reads the shifts of the first `loaded` members in judging order; the others are passed
+	with part of theirs (a tired member may look rested, a busy one free), the covered duties' coverers
+	too (the shell reads theirs first, but the plan must not judge them on part either)."""
+	req, duty_slots, pool, cands, care_team, declined = case
+	kw = {"care_team": care_team, "declined": declined}
+	truth = ladder_order(req, duty_slots, pool, cands, places=places, **kw)
+	order = judging_order(req, pool, cands, care_team=care_team)
+	with_schedules = set(order[:loaded])
+	as_loaded = [
+		c
+		if c.member.id in with_schedules
+		else replace(c, schedule=tuple(s for s in c.schedule if data.draw(st.booleans())))
+		for c in cands
+	]
+	try:
+		assert cover_plan(req, duty_slots, pool, as_loaded, judgeable=with_schedules, **kw) == truth[0]
+		assert (
+			ladder_order(req, duty_slots, pool, as_loaded, places=places, judgeable=with_schedules, **kw)
+			== truth
+		)
+	except ScheduleUnread as unread:
+		assert unread.member not in with_schedules and loaded < len(cands)
+
+
+def test_a_large_pool_s_first_offers_judge_only_the_first_members():
+	"""Forty members, everyone free: the plan and three offers need the first few judged, not all."""
+	req, week = five_days()
+	cands = [candidate(f"m{i}", covered_units=float(i)) for i in range(40)]
+	first_five = set(judging_order(req, POOL, cands)[:5])
+	plan, offers = ladder_order(req, week, POOL, cands, places=3, judgeable=first_five)
+	assert [p.member for p in plan] == ["m0"] * 5
+	assert offers == ("m0", "m1", "m2")
+	with pytest.raises(ScheduleUnread, match="m5"):
+		ladder_order(req, week, POOL, cands, judgeable=first_five)
+
+
+def test_continuity_from_a_covered_duty_is_judged_on_its_coverer_s_schedule_never_unread():
+	"""Ana covers Monday but has a clinic shift from 06:00 to 10:00 on Tuesday: she may not hold Tuesday's
+	07:00 duty. Her shifts unread, she would look free, so the plan asks for them instead of holding it."""
+	duties = [duty(day, 7, 12) for day in THREE_DAYS]
+	req, three = request(*duties), slots(*duties, covered={1: "ana"})
+	pool = [candidate("ana", schedule=[duty("2026-09-15", 6, 4)]), candidate("ben", covered_units=2.0)]
+	plan = cover_plan(req, three, POOL, pool)
+	assert [(p.slot.id, p.member, p.held) for p in plan] == [("row2", "ben", False), ("row3", "ben", True)]
+	unread = [replace(pool[0], schedule=()), pool[1]]
+	with pytest.raises(ScheduleUnread, match="ana"):
+		cover_plan(req, three, POOL, unread, judgeable={"ben"})
+	assert cover_plan(req, three, POOL, pool, judgeable={"ana", "ben"}) == plan

@@ -1,11 +1,12 @@
 from dataclasses import replace
 
+import pytest
 from factories import at, candidate, duty, request, wards
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collective_cover.engine.model import DutyKind, Policy, Unavailability
-from collective_cover.engine.ranking import judging_order, rank, stable_hash
+from collective_cover.engine.ranking import ScheduleUnread, judging_order, rank, stable_hash
 
 POOL = wards()
 REQ = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT))
@@ -200,26 +201,42 @@ def test_judging_only_members_whose_schedules_are_loaded_asks_for_more_or_ranks_
 	pool_and_team, head, policy, loaded
 ):
 	"""The shell loads the schedules of the first `loaded` members in judging order; the others are
-	passed with none (a tired member looks rested). The head is then either the true one or None."""
+	passed with none (a tired member looks rested). The head is then either the true one or None; the
+	members it excludes are the true head's, each with its reasons as read (all of them when loaded)."""
 	cands, care_team = pool_and_team
 	pool = wards(policy=policy)
 	truth = rank(REQ, pool, cands, care_team=care_team, head=head)
 	order = judging_order(REQ, pool, cands, care_team=care_team)
 	with_schedules = set(order[:loaded])
 	as_loaded = [c if c.member.id in with_schedules else replace(c, schedule=()) for c in cands]
-	first = rank(REQ, pool, as_loaded, care_team=care_team, head=head, judgeable=with_schedules)
-	if first is not None:
-		assert (first.ranked, first.excluded, first.complete) == (
-			truth.ranked,
-			truth.excluded,
-			truth.complete,
-		)
-	if loaded >= len(cands):
-		assert first is not None
+	try:
+		first = rank(REQ, pool, as_loaded, care_team=care_team, head=head, judgeable=with_schedules)
+	except ScheduleUnread as unread:
+		assert unread.member not in with_schedules and loaded < len(cands)
+		return
+	assert (first.ranked, first.complete) == (truth.ranked, truth.complete)
+	assert [e.member for e in first.excluded] == [e.member for e in truth.excluded]
+	read = {e.member: e for e in first.excluded if e.member in with_schedules}
+	assert read == {e.member: e for e in truth.excluded if e.member in with_schedules}
 
 
 def test_the_judging_order_puts_the_care_team_first_then_standing():
 	cands = [candidate(f"m{i}", covered_units=float(i)) for i in range(5)]
 	assert judging_order(REQ, POOL, cands, care_team={"m3"}) == ["m3", "m0", "m1", "m2", "m4"]
-	assert rank(REQ, POOL, cands, head=2, judgeable={"m0"}) is None
+	with pytest.raises(ScheduleUnread, match="m1"):
+		rank(REQ, POOL, cands, head=2, judgeable={"m0"})
 	assert rank(REQ, POOL, cands, head=2, judgeable={"m0", "m1"}).order == ("m0", "m1")
+
+
+def test_a_member_excluded_on_part_of_their_schedule_needs_no_more_of_it():
+	"""m0 stands first but is away: whatever else they work, they cannot cover, so ranking goes on to
+	m1 without their shifts; m1, free on what was read, could still be busy, so theirs are asked for."""
+	away = [Unavailability(at("2026-09-09"), at("2026-09-12"), kind="Leave")]
+	cands = [
+		candidate("m0", unavailability=away),
+		*(candidate(f"m{i}", covered_units=float(i)) for i in (1, 2)),
+	]
+	first = rank(REQ, POOL, cands, head=1, judgeable={"m1"})
+	assert (first.order, [e.member for e in first.excluded]) == (("m1",), ["m0"])
+	with pytest.raises(ScheduleUnread, match="m1"):
+		rank(REQ, POOL, cands, head=1, judgeable={"m0"})

@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from factories import candidate, request, wards
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collective_cover.engine import work_hours as W
+from collective_cover.engine.eligibility import check_eligibility
 from collective_cover.engine.model import Duty, DutyKind, WorkHourLimits
 from collective_cover.engine.work_hours import WorkHourFinding, check_work_hours
 
@@ -453,3 +455,17 @@ def test_a_single_duty_of_at_most_24_hours_on_an_empty_schedule_is_legal(start, 
 	end = (start.astimezone(timezone.utc) + timedelta(minutes=minutes)).astimezone(TZ)
 	findings = check_work_hours([], [Duty(start, end, kind=kind, in_house_call=in_house)], LIMITS, TZ)
 	assert [f for f in findings if f.hard] == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+	schedule=st.lists(duties(10), max_size=20),
+	added=st.lists(duties(3), min_size=1, max_size=3),
+	extra=st.lists(duties(10), min_size=1, max_size=6),
+)
+def test_more_shifts_never_make_an_ineligible_member_eligible(schedule, added, extra):
+	"""A large pool is ranked on part of some members' schedules, keeping whoever that part already
+	excludes (`ranking.rank(..., judgeable=…)`): sound only because more work never lifts a hard rule."""
+	pool, cover = wards(time_zone=TZ.key), request(*sorted(added, key=lambda d: d.start))
+	if not check_eligibility(candidate("m", schedule=schedule), cover, pool).eligible:
+		assert not check_eligibility(candidate("m", schedule=schedule + extra), cover, pool).eligible

@@ -24,9 +24,11 @@ files, accepts, assigns and escalates in three pools at once beside an Assignmen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import TypeVar
 
 import frappe
 from frappe import _
@@ -43,6 +45,7 @@ from collective_cover.cover.records import (
 	load_care_team,
 	load_members,
 	schedule_query,
+	shifts_across,
 	with_candidates,
 )
 from collective_cover.cover.titles import refresh_title
@@ -51,21 +54,24 @@ from collective_cover.engine.duty_cover import (
 	RequestState,
 	cover_plan,
 	duty_ledger_entries,
+	duty_orders,
 	eligible_duties,
 	in_order,
+	ladder_order,
 	offer_order,
 	request_state,
-	single,
 )
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step, places_needed
 from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberBurden, Unavailability
 from collective_cover.engine.policies import reversal_entries
-from collective_cover.engine.ranking import Ranking, judging_order, rank
+from collective_cover.engine.ranking import Ranking, ScheduleUnread, judging_order, rank
 from collective_cover.engine.units import duty_units
 from collective_cover.kernel.background import run_after_commit
 from collective_cover.kernel.committed import committed_rows
 from collective_cover.kernel.dates import aware, naive, site_tz
 from collective_cover.kernel.locks import lock_clinicians
+
+T = TypeVar("T")  # what an engine call judged on the schedules read answers
 
 
 class NotAClinicianError(frappe.PermissionError):
@@ -213,7 +219,7 @@ class RequestContext:
 		self.run = run
 		self.request = engine_request(doc)
 		self.span = (self.request.starts_at, self.request.ends_at)
-		self.unscheduled: set[str] = set()  # members loaded without their shifts
+		self.unscheduled: set[str] = set()  # members whose shifts are not all read
 		if run:
 			members = run.members(pool_name or doc.pool, self.span)
 			self.pool_doc, self.pool, self.candidates = members.pool_doc, members.pool, members.candidates
@@ -250,6 +256,23 @@ class RequestContext:
 			self._candidates = with_candidates(self._candidates, fresh)
 			self.unscheduled -= new
 
+	def read_for_plan(self, slots: list[DutySlot]) -> None:
+		"""Before planning `slots`: the shifts of the covered duties' coverers (continuity judges them
+		first) and, for everyone else whose shifts are not read, those across the request's span, in one
+		narrow query. Whoever works during a duty is then excluded without reading the weeks around it
+		(more shifts never make a member eligible, `rank`), so a plan that finds nobody able to take
+		every duty does not read the whole pool's schedules to know it."""
+		self.load_schedules({s.covered_by for s in slots if s.covered_by})
+		if not self.unscheduled:
+			return
+		across = shifts_across(self.pool.name, self.span)
+		self._candidates = [
+			replace(c, schedule=tuple(across[c.member.id]))
+			if c.member.id in self.unscheduled and c.member.id in across
+			else c
+			for c in self._candidates
+		]
+
 	@cached_property
 	def ranking(self) -> Ranking:
 		return rank(self.request, self.pool, self.candidates, care_team=self.care_team)
@@ -263,24 +286,37 @@ class RequestContext:
 
 	def judge_head(self, places: int) -> Ranking:
 		"""`ranking_head` judged now, on the candidates as they stand (after a lock, say)."""
-		batch = 4 * places + 8
-		while True:
-			if self.unscheduled:
-				order = judging_order(self.request, self.pool, self._candidates, care_team=self.care_team)
-				self.load_schedules(order[:batch])
-			head = rank(
+		return self.judged_as_loaded(
+			lambda candidates, judgeable: rank(
 				self.request,
 				self.pool,
-				self._candidates,
+				candidates,
 				care_team=self.care_team,
 				head=places,
-				judgeable=({c.member.id for c in self._candidates} - self.unscheduled)
-				if self.unscheduled
-				else None,
+				judgeable=judgeable,
+			),
+			places,
+		)
+
+	def judged_as_loaded(self, judge: Callable[[list, set[str] | None], T], places: int | None) -> T:
+		"""`judge(candidates, judgeable)`, an engine call that raises `ScheduleUnread` when it finds a
+		member eligible on part of their shifts (`judgeable`: those whose are all read), asked again
+		after reading that member's shifts and the next few along the judging order, until it answers.
+		`places`: how far down the order the answer reads (None: all of it)."""
+		batch = 4 * places + 8 if places is not None else len(self._candidates)
+		while True:
+			judgeable = (
+				{c.member.id for c in self._candidates} - self.unscheduled if self.unscheduled else None
 			)
-			if head is not None:
-				return head
-			batch *= 4
+			try:
+				return judge(self._candidates, judgeable)
+			except ScheduleUnread as unread:
+				order = judging_order(self.request, self.pool, self._candidates, care_team=self.care_team)
+				# Those before them in the order were judged on what is read (and most excluded): read on
+				# from them. Each round reads at least them, so the rounds end.
+				start = order.index(unread.member)
+				self.load_schedules(order[start : start + batch])
+				batch *= 4
 
 	def lock_coverers(self, clinicians) -> None:
 		"""Lock the members' rows (those not yet locked) and judge them on what is committed by now."""
@@ -806,17 +842,6 @@ def escalate(name: str, now: datetime | None = None, run: LadderRun | None = Non
 	return run_ladder(RequestContext(doc, now=now, run=run))
 
 
-def duty_orders(ctx: RequestContext, slots: list[DutySlot]) -> list[tuple[str, ...]]:
-	"""Each uncovered duty's ranking; a one-duty request's is the request's own."""
-	open_slots = [s for s in in_order(slots) if not s.covered_by]
-	if len(slots) == 1:
-		return [ctx.ranking.order] if open_slots else []
-	return [
-		rank(single(ctx.request, s), ctx.pool, ctx.candidates, care_team=ctx.care_team).order
-		for s in open_slots
-	]
-
-
 def run_ladder(ctx: RequestContext) -> Step:
 	"""One rung of the ladder for the request's uncovered duties: offers go to the continuity plan's
 	coverers first, then to everyone eligible for some duty; an assignment follows the plan, duty by
@@ -849,7 +874,7 @@ def run_ladder(ctx: RequestContext) -> Step:
 	if head or places == 0:
 		ranked, overflow_ctx, overflow_ranked = head or (), None, None
 	else:
-		ranked, overflow_ctx, overflow_ranked = full_order(ctx, slots, declined)
+		ranked, overflow_ctx, overflow_ranked = full_order(ctx, slots, declined, places)
 	step = next_step(state, ctx.pool.ladder, ctx.now, ranked, overflow_ranked)
 	if step.step is Step.OFFER:
 		record_offers(doc, step.members, step.next_stage, ctx.now)
@@ -860,24 +885,42 @@ def run_ladder(ctx: RequestContext) -> Step:
 	elif step.step in (Step.ASSIGN, Step.ASSIGN_FROM_OVERFLOW):
 		if not (head and assign_first_ranked(ctx, step.members[0], open_slots, places, declined)):
 			if head:  # the first ranked no longer ranks first under their lock: the pool is planned
-				_ranked, overflow_ctx, _overflow_ranked = full_order(ctx, slots, declined)
+				_ranked, overflow_ctx, _overflow_ranked = full_order(ctx, slots, declined, places)
 			assign_by_plan(ctx, overflow_ctx)
 	elif step.step is Step.MARK_UNFILLED:
 		mark_unfilled(ctx)
 	return step.step
 
 
-def full_order(ctx: RequestContext, slots: list[DutySlot], declined: frozenset[str]):
-	"""The pool's whole offer order from its continuity plan, and the overflow pool's context and order
-	when the plan leaves a duty to nobody."""
-	plan = cover_plan(
-		ctx.request, slots, ctx.pool, ctx.candidates, care_team=ctx.care_team, declined=declined
+def full_order(ctx: RequestContext, slots: list[DutySlot], declined: frozenset[str], places: int | None):
+	"""The pool's offer order from its continuity plan (its first `places`, or all of it: None), and the
+	overflow pool's context and order when the plan leaves a duty to nobody. Only the shifts of the
+	members the answer depends on are read."""
+	ctx.read_for_plan(slots)
+	plan, ranked = ctx.judged_as_loaded(
+		lambda candidates, judgeable: ladder_order(
+			ctx.request,
+			slots,
+			ctx.pool,
+			candidates,
+			care_team=ctx.care_team,
+			declined=declined,
+			places=places,
+			judgeable=judgeable,
+		),
+		places,
 	)
-	ranked = offer_order(plan, duty_orders(ctx, slots))
 	overflow_ctx = overflow_ranked = None
 	if ctx.pool.overflow_pool and any(p.member is None for p in plan):
 		overflow_ctx = RequestContext(ctx.doc, pool_name=ctx.pool.overflow_pool, now=ctx.now, run=ctx.run)
-		overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), duty_orders(overflow_ctx, slots))
+		orders = duty_orders(
+			overflow_ctx.request,
+			slots,
+			overflow_ctx.pool,
+			overflow_ctx.candidates,
+			care_team=overflow_ctx.care_team,
+		)
+		overflow_ranked = offer_order(overflow_plan(overflow_ctx, plan), orders)
 	return ranked, overflow_ctx, overflow_ranked
 
 
@@ -935,13 +978,18 @@ def planned_here(pool_ctx: RequestContext):
 	slots = coverable_slots(pool_ctx)
 	offers = offers_of(pool_ctx.doc.name)
 	declined = frozenset(row.clinician for row in offers if row.declined_at)
-	return cover_plan(
-		pool_ctx.request,
-		slots,
-		pool_ctx.pool,
-		pool_ctx.candidates,
-		care_team=pool_ctx.care_team,
-		declined=declined,
+	pool_ctx.read_for_plan(slots)
+	return pool_ctx.judged_as_loaded(
+		lambda candidates, judgeable: cover_plan(
+			pool_ctx.request,
+			slots,
+			pool_ctx.pool,
+			candidates,
+			care_team=pool_ctx.care_team,
+			declined=declined,
+			judgeable=judgeable,
+		),
+		1 + len(declined),
 	)
 
 

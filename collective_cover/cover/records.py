@@ -172,6 +172,16 @@ def schedule_query(clinicians, lo: datetime, hi: datetime):
 	)
 
 
+def shifts_across(pool: str, span: tuple[datetime, datetime]) -> dict[str, list[Duty]]:
+	"""The pool's members' shifts (not clinics) that fall across `span`, by member: a part of each
+	schedule, enough to see who works during a duty without reading the weeks around it."""
+	shifts = defaultdict(list)
+	for row in schedule_query(pool_members(pool), naive(span[0]), naive(span[1])).run(as_dict=True):
+		if row.duty_kind != DutyKind.CLINIC.value:
+			shifts[row.clinician].append(engine_duty(row))
+	return shifts
+
+
 def load_candidates(
 	pool_doc,
 	pool: Pool,

@@ -7,7 +7,9 @@ consecutive duties whenever they are eligible. A request is Covered when every d
   back-to-back nights are judged as the work hours they make together);
 - `cover_plan`: who covers each uncovered duty when the ladder assigns: one member for all of them
   when anybody is eligible for all, otherwise duty by duty, keeping the previous duty's coverer
-  (already covering it, or planned for it) whenever they are still eligible;
+  (already covering it, or planned for it) whenever they are still eligible; judging members along
+  the rankings only as far as the plan reads them, so a large pool is not judged whole;
+- `ladder_order`: the plan and whom the ladder offers to, in order (`offer_order`), or its first places;
 - `request_state`: Open, Partially covered or Covered from the duties' coverers;
 - `duty_ledger_entries`: the ledger rows of one member's covered duties, one cover row per duty with
   that duty's units; payback settlements never settle more than the member owes across the duties.
@@ -15,15 +17,16 @@ consecutive duties whenever they are eligible. A request is Covered when every d
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
+from itertools import islice
 
 from .eligibility import Eligibility, check_eligibility
 from .model import Candidate, CoverRequest, Duty, EntryKind, LedgerEntry, MemberBurden, Pool
 from .policies import cover_entries
-from .ranking import rank
+from .ranking import ScheduleUnread, rank
 from .units import duty_units
 
 
@@ -123,48 +126,128 @@ def cover_plan(
 	*,
 	care_team: Collection[str] = (),
 	declined: Collection[str] = (),
+	judgeable: Collection[str] | None = None,
 ) -> tuple[PlannedCover, ...]:
 	"""Who covers each uncovered duty. Members who declined are asked last (they stay in the order, so
 	a duty only they can take is not left uncovered). Covered duties keep their coverer and only lend
-	continuity: the duty after one that Ana covers is planned for Ana whenever she is eligible."""
+	continuity: the duty after one that Ana covers is planned for Ana whenever she is eligible.
+
+	Members are judged along the rankings only as far as the plan reads them. `judgeable`: the members
+	whose schedules the caller has loaded, everyone else carrying part of theirs; `ScheduleUnread` is
+	raised when judging finds anyone else eligible (as by `rank(..., judgeable=…)`)."""
 	ordered = in_order(slots)
 	open_slots = [s for s in ordered if not s.covered_by]
 	if not open_slots:
 		return ()
-
-	def asked_order(order: Sequence[str]) -> list[str]:
-		return [m for m in order if m not in declined] + [m for m in order if m in declined]
-
-	whole = rank(
-		replace(request, duties=tuple(s.duty for s in open_slots)), pool, candidates, care_team=care_team
-	).order
 	by_id = {c.member.id: c for c in candidates}
 
-	def takes_all(member: str) -> bool:
-		# Judged duty by duty as an accept would be: caps count every duty taken.
-		taken, _refused = eligible_duties(by_id[member], request, open_slots, pool)
-		return len(taken) == len(open_slots)
+	if not any(s.covered_by for s in ordered):
+		whole = replace(request, duties=tuple(s.duty for s in open_slots))
 
-	first = next((m for m in whole if m not in declined and takes_all(m)), None)
-	if first and not any(s.covered_by for s in ordered):
-		# Somebody who has not declined can take every duty: one coverer, as for a single duty.
-		return tuple(PlannedCover(s, first, held=i > 0) for i, s in enumerate(open_slots))
+		def takes_all(member: str) -> bool:
+			# Judged duty by duty as an accept would be: caps count every duty taken.
+			taken, _refused = eligible_duties(by_id[member], request, open_slots, pool)
+			return len(taken) == len(open_slots)
+
+		ranked = _ranked(whole, pool, candidates, care_team, judgeable, 1 + len(declined))
+		first = next((m for m in ranked if m not in declined and takes_all(m)), None)
+		if first:
+			# Somebody who has not declined can take every duty: one coverer, as for a single duty.
+			return tuple(PlannedCover(s, first, held=i > 0) for i, s in enumerate(open_slots))
 
 	plan: dict[str, PlannedCover] = {}
 	taken: dict[str, list[Duty]] = {}
+
+	def eligible(member: str, slot: DutySlot) -> bool:
+		with_taken = with_duties(by_id[member], taken.get(member, ()), pool)
+		may_take = check_eligibility(with_taken, single(request, slot), pool).eligible
+		if may_take and judgeable is not None and member not in judgeable:
+			raise ScheduleUnread(member)  # on part of their schedule, which more shifts could change
+		return may_take
+
 	previous = None
 	for slot in ordered:
 		if slot.covered_by:
 			previous = slot.covered_by
 			continue
-		with_taken = [with_duties(c, taken.get(c.member.id, ()), pool) for c in candidates]
-		order = asked_order(rank(single(request, slot), pool, with_taken, care_team=care_team).order)
-		member = previous if previous in order else (order[0] if order else None)
+		if previous in by_id and eligible(previous, slot):
+			member = previous
+		else:
+			with_taken = [with_duties(c, taken.get(c.member.id, ()), pool) for c in candidates]
+			ranked = _ranked(single(request, slot), pool, with_taken, care_team, judgeable, 1 + len(declined))
+			member = _first_asked(ranked, declined)
 		plan[slot.id] = PlannedCover(slot, member, held=member is not None and member == previous)
 		if member:
 			taken.setdefault(member, []).append(slot.duty)
 		previous = member
 	return tuple(plan[s.id] for s in open_slots)
+
+
+def ladder_order(
+	request: CoverRequest,
+	slots: Sequence[DutySlot],
+	pool: Pool,
+	candidates: Sequence[Candidate],
+	*,
+	care_team: Collection[str] = (),
+	declined: Collection[str] = (),
+	places: int | None = None,
+	judgeable: Collection[str] | None = None,
+) -> tuple[tuple[PlannedCover, ...], tuple[str, ...]]:
+	"""The continuity plan and the order the ladder offers in (`offer_order`): all of it, or its first
+	`places` exactly, judging only the members those places depend on (`ScheduleUnread` as for
+	`cover_plan`)."""
+	plan = cover_plan(
+		request, slots, pool, candidates, care_team=care_team, declined=declined, judgeable=judgeable
+	)
+	# Each duty's first `places` fill the offer order's first `places`: one duty's alone are as many
+	# distinct members.
+	orders = duty_orders(
+		request, slots, pool, candidates, care_team=care_team, depth=places, judgeable=judgeable
+	)
+	order = offer_order(plan, orders)
+	return plan, order if places is None else order[:places]
+
+
+def duty_orders(
+	request: CoverRequest,
+	slots: Sequence[DutySlot],
+	pool: Pool,
+	candidates: Sequence[Candidate],
+	*,
+	care_team: Collection[str] = (),
+	depth: int | None = None,
+	judgeable: Collection[str] | None = None,
+) -> list[tuple[str, ...]]:
+	"""Each uncovered duty's eligible members in rank order: all, or the first `depth` (`ScheduleUnread`
+	as for `cover_plan`)."""
+	depth = len(candidates) if depth is None else depth
+	return [
+		tuple(islice(_ranked(single(request, s), pool, candidates, care_team, judgeable, depth), depth))
+		for s in in_order(slots)
+		if not s.covered_by
+	]
+
+
+def _ranked(request, pool, candidates, care_team, judgeable, head: int) -> Iterator[str]:
+	"""The members eligible for `request` in rank order, judged only as far as they are read."""
+	given, head = 0, max(head, 1)
+	while True:
+		ranking = rank(request, pool, candidates, care_team=care_team, head=head, judgeable=judgeable)
+		yield from ranking.order[given:]
+		if ranking.complete:
+			return
+		given, head = len(ranking.order), head * 2
+
+
+def _first_asked(order: Iterator[str], declined: Collection[str]) -> str | None:
+	"""The first in `order` who has not declined, else the first who has."""
+	first_declined = None
+	for member in order:
+		if member not in declined:
+			return member
+		first_declined = first_declined or member
+	return first_declined
 
 
 def offer_order(plan: Sequence[PlannedCover], per_duty_orders: Sequence[Sequence[str]]) -> tuple[str, ...]:

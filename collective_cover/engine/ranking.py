@@ -62,7 +62,7 @@ def rank(
 	care_team: Collection[str] = (),
 	head: int | None = None,
 	judgeable: Collection[str] | None = None,
-) -> Ranking | None:
+) -> Ranking:
 	"""Rank every candidate (all members of the pool) for `request`.
 
 	Deviations are computed across all candidates, so pass the whole pool, requester included.
@@ -73,9 +73,12 @@ def rank(
 	all of it); `excluded` holds only the members judged. Whoever owes the requester or is in the care
 	team can rank ahead of their standing, so they are always judged (`judging_order`).
 
-	`judgeable` (with `head`): the members whose schedules the caller has loaded. When judging reaches
-	anyone else, None is returned: the caller loads more schedules, further along `judging_order`, and
-	asks again. A large pool's filing thus reads the schedules of the first few members only.
+	`judgeable` (with `head`): the members whose schedules the caller has loaded; everyone else carries
+	part of theirs (some of their shifts, or none). More shifts never make a member eligible, so a
+	member found ineligible on part of their schedule stays excluded (`excluded` then gives the reasons
+	read on that part). When judging finds anyone else eligible, `ScheduleUnread` is raised: the caller
+	reads their schedule and the next few along `judging_order`, and asks again. A large pool's filing
+	thus reads the schedules of the first few members only.
 	"""
 	order = _Order(request, pool, candidates, care_team)
 	devs, sort_deviation, owes_requester, standing = (
@@ -92,16 +95,16 @@ def rank(
 	else:
 		ahead, by_standing = order.judging()
 		for c in ahead:
-			if judgeable is not None and c.member.id not in judgeable:
-				return None
-			verdicts[c.member.id] = check_eligibility(c, request, pool)
+			verdict = verdicts[c.member.id] = check_eligibility(c, request, pool)
+			if verdict.eligible and judgeable is not None and c.member.id not in judgeable:
+				raise ScheduleUnread(c.member.id)
 		clean = 0
 		for c in by_standing:
 			if clean >= head:
 				break
-			if judgeable is not None and c.member.id not in judgeable:
-				return None
 			verdict = verdicts[c.member.id] = check_eligibility(c, request, pool)
+			if verdict.eligible and judgeable is not None and c.member.id not in judgeable:
+				raise ScheduleUnread(c.member.id)
 			clean += verdict.eligible and not verdict.soft_only
 			last_judged = standing(c)
 		else:
@@ -151,6 +154,14 @@ def rank(
 		)
 	excluded = tuple(verdicts[c.member.id] for c in judged if not verdicts[c.member.id].eligible)
 	return Ranking(request.id, tuple(ranked), excluded, complete=last_judged is None)
+
+
+class ScheduleUnread(Exception):
+	"""Judging found `member` eligible on part of their schedule; the rest could still exclude them."""
+
+	def __init__(self, member: str):
+		super().__init__(member)
+		self.member = member
 
 
 class _Order:

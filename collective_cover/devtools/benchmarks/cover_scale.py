@@ -51,15 +51,20 @@ PARALLEL = 50
 SPACING_HOURS = 24
 
 # Filing among real schedules: every member works a 12-hour day shift every other day for SCHEDULED_DAYS,
-# far past every other request of the run; the requests fall on the days between, four weeks in (the
-# work-hour rules read four weeks either side, about 28 shifts a member).
+# half the pool on even days and half on odd ones, far past every other request of the run; the
+# requests fall four weeks in (the work-hour rules read four weeks either side, about 28 shifts a
+# member). A one-day request finds half the pool at work; a three-day absence finds everyone at work on
+# one of its days, so nobody can take all three and it is planned day by day.
 SCHEDULED_FROM_DAYS = 200
-SCHEDULED_DAYS = 8 * 7
+SCHEDULED_DAYS = 12 * 7
 FILE_AMONG_SCHEDULES = "file, every member on a schedule"
+FILE_ABSENCE_AMONG_SCHEDULES = "file a three-day absence, every member on a schedule"
+ABSENCE_DAYS = 3
 
 TARGETS = {
 	"file": "≤ 2×",
 	FILE_AMONG_SCHEDULES: "≤ 2×",
+	FILE_ABSENCE_AMONG_SCHEDULES: "≤ 2×",
 	"accept": "≤ 2×",
 	"assign": "—",
 	"my_position": "≤ 2×",
@@ -125,9 +130,9 @@ class Pool:
 		self.name = make_pool(f"Bench Pool {size} {tag}", [*self.accepters, *filler], program=program)
 		self.requesters = iter(
 			make_clinician(f"Bench {size} Requester {i} {tag}", program=program, user=False)
-			# one each: the warm-up, the filings (twice), the assignments, the due requests, the parallel
-			# accepts
-			for i in range(1 + 3 * repeats + DUE + 1)
+			# one each: the warm-up, the filings (three times), the assignments, the due requests, the
+			# parallel accepts
+			for i in range(1 + 4 * repeats + DUE + 1)
 		)
 		self.next_start = 48
 		frappe.db.commit()
@@ -179,7 +184,7 @@ def measure(pool: Pool, repeats: int) -> dict[str, tuple[float, int]]:
 		samples.setdefault("my_position", []).append(
 			timed(lambda: my_position(pool.name), user_of(pool.accepters[0]))
 		)
-	samples[FILE_AMONG_SCHEDULES] = file_among_schedules(pool, repeats)
+	samples[FILE_AMONG_SCHEDULES], samples[FILE_ABSENCE_AMONG_SCHEDULES] = file_among_schedules(pool, repeats)
 	samples[f"escalation run, {DUE} due"] = [escalation_run(pool)]
 	samples[f"{PARALLEL} parallel accepts (total)"] = [parallel_accepts(pool)]
 	return {
@@ -188,9 +193,10 @@ def measure(pool: Pool, repeats: int) -> dict[str, tuple[float, int]]:
 	}
 
 
-def file_among_schedules(pool: Pool, repeats: int) -> list[tuple[float, int]]:
-	"""Filing when every member works (SCHEDULED_DAYS of shifts, written in one bulk insert): the first
-	offers judge the first few in line, so only their shifts are read."""
+def file_among_schedules(pool: Pool, repeats: int) -> tuple[list[tuple[float, int]], ...]:
+	"""Filing a day's request, then a three-day absence, when every member works (SCHEDULED_DAYS of
+	shifts, written in one bulk insert): the first offers judge the first few in line, so only their
+	weeks of shifts are read (and, for the absence, the pool's shifts across it)."""
 	first_day = (now_datetime() + timedelta(days=SCHEDULED_FROM_DAYS)).replace(
 		hour=7, minute=0, second=0, microsecond=0
 	)
@@ -202,8 +208,8 @@ def file_among_schedules(pool: Pool, repeats: int) -> list[tuple[float, int]]:
 	fields = ["name", "clinician", "duty_kind", "start", "end", "source", "owner", "modified_by"]
 	fields += ["creation", "modified"]
 	rows = []
-	for member in members:
-		for day in range(0, SCHEDULED_DAYS, 2):
+	for parity, member in enumerate(members):
+		for day in range(parity % 2, SCHEDULED_DAYS, 2):
 			start = first_day + timedelta(days=day)
 			end, stamp, admin = start + timedelta(hours=12), now_datetime(), "Administrator"
 			rows.append(
@@ -222,13 +228,22 @@ def file_among_schedules(pool: Pool, repeats: int) -> list[tuple[float, int]]:
 			)
 	frappe.db.bulk_insert("Clinician Shift", fields, rows)
 	frappe.db.commit()
-	samples = []
+	one_day, absence = [], []
 	for i in range(repeats):
-		off_day = first_day + timedelta(days=29 + 2 * i)
-		hours_from_now = (off_day - now_datetime()).total_seconds() / 3600 + 1 / 60  # on the minute
+		day = first_day + timedelta(days=28 + 2 * i)
+		hours_from_now = (day - now_datetime()).total_seconds() / 3600 + 1 / 60  # on the minute
 		doc = make_request(next(pool.requesters), pool.name, hours_from_now=hours_from_now, submit=False)
-		samples.append(timed(doc.submit))
-	return samples
+		one_day.append(timed(doc.submit))
+	for i in range(repeats):
+		first = first_day + timedelta(days=28 + 2 * repeats + ABSENCE_DAYS * i)
+		days = [first + timedelta(days=d) for d in range(ABSENCE_DAYS)]
+		duties = [
+			{"start": d, "end": d + timedelta(hours=12), "duty_kind": "Day", "service": "Wards A"}
+			for d in days
+		]
+		doc = make_request(next(pool.requesters), pool.name, duties=duties, submit=False)
+		absence.append(timed(doc.submit))
+	return one_day, absence
 
 
 def escalation_run(pool: Pool) -> tuple[float, int]:

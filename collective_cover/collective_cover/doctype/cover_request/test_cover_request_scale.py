@@ -106,3 +106,47 @@ class TestFilingReadsTheScheduleOfTheFirstInLineOnly(FrappeTestCase):
 		self.assertEqual(len(shift_reads), 3)
 		self.assertEqual([q.split(" AND ")[0].count("%(param") for q in shift_reads[:2]], [20, 16])
 		self.assertIn("IN (SELECT `clinician` FROM `tabJeopardy Pool Member`", shift_reads[2])
+
+
+class TestAnAbsenceIsPlannedWithoutReadingTheWeeksOfWhoeverWorksThroughIt(FrappeTestCase):
+	"""A three-day absence. Thirty members stand before the five others but each works a shift of their
+	own across every one of its duties. Filing reads the shifts across the absence once for the pool,
+	which excludes the thirty, and the four weeks around it only for the five who are free."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		make_outgoing_email_account()
+		cls.requester = make_clinician("Absence Requester", user=False)
+		cls.busy = [make_clinician(f"Absence Busy {i}", user=False) for i in range(30)]
+		cls.free = [make_clinician(f"Absence Free {i}", user=False) for i in range(5)]
+		cls.pool = make_pool("Absence Pool", [cls.requester, *cls.busy, *cls.free])
+		yesterday = now_datetime() - timedelta(days=1)
+		for units, clinician in enumerate(cls.free, start=1):
+			post(cls.pool, clinician, EntryKind.COVER, float(units), yesterday)
+		cls.days = [shift_at(hours) for hours in (48, 72, 96)]
+		for clinician in cls.busy:
+			for start, end in cls.days:
+				make_shift(clinician, start, end)
+
+	def test_the_first_offers_go_to_the_free_without_reading_the_busy_members_weeks(self):
+		duties = [{"start": s, "end": e, "duty_kind": "Day", "service": "Wards A"} for s, e in self.days]
+		with QueryCounter() as queries:
+			doc = make_request(self.requester, self.pool, duties=duties)
+		# The least-burdened free member can take all three days: planned for each, offered first, then
+		# the next two in each day's ranking.
+		self.assertEqual([o.clinician for o in offers_of(doc.name)], self.free[:3])
+		shift_reads = [
+			str(q)
+			for q in queries.queries
+			if str(q).startswith("SELECT `name`,`clinician`,`start`,`end`,`duty_kind`")
+			and "FROM `tabClinician Shift`" in str(q)
+		]
+		# The pool's shifts across the absence; the weeks of the five free members; and, after commit,
+		# the whole pool's for "why this ranking" (a job, run at once in tests).
+		pool_wide = "IN (SELECT `clinician` FROM `tabJeopardy Pool Member`"
+		self.assertEqual(len(shift_reads), 3)
+		self.assertIn(pool_wide, shift_reads[0])
+		self.assertEqual(shift_reads[1].split(" AND ")[0].count("%(param"), 5)
+		self.assertIn(pool_wide, shift_reads[2])
