@@ -17,6 +17,7 @@ from collective_cover.engine.duty_cover import (
 	in_order,
 	ladder_order,
 	offer_order,
+	one_coverer,
 	request_state,
 	single,
 	with_duties,
@@ -300,6 +301,8 @@ def test_the_plan_and_the_first_offers_equal_those_of_every_ranking_judged_whole
 	]
 	every_offer = offer_order(plan, orders)
 	kw = {"care_team": care_team, "declined": declined}
+	one = one_coverer(req, duty_slots, pool, cands, **kw)
+	assert cover_plan(req, duty_slots, pool, cands, coverer_of_all=one, **kw) == plan
 	assert ladder_order(req, duty_slots, pool, cands, **kw) == (plan, every_offer)
 	assert ladder_order(req, duty_slots, pool, cands, places=places, **kw) == (plan, every_offer[:places])
 

@@ -59,6 +59,7 @@ from collective_cover.engine.duty_cover import (
 	in_order,
 	ladder_order,
 	offer_order,
+	one_coverer,
 	request_state,
 )
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step, places_needed
@@ -897,16 +898,24 @@ def full_order(ctx: RequestContext, slots: list[DutySlot], declined: frozenset[s
 	overflow pool's context and order when the plan leaves a duty to nobody. Only the shifts of the
 	members the answer depends on are read."""
 	ctx.read_for_plan(slots)
+	asked = {"care_team": ctx.care_team, "declined": declined}
+	# Asked once: the answer stands as more shifts are read, and looking judges the whole pool.
+	coverer_of_all = ctx.judged_as_loaded(
+		lambda candidates, judgeable: one_coverer(
+			ctx.request, slots, ctx.pool, candidates, judgeable=judgeable, **asked
+		),
+		places,
+	)
 	plan, ranked = ctx.judged_as_loaded(
 		lambda candidates, judgeable: ladder_order(
 			ctx.request,
 			slots,
 			ctx.pool,
 			candidates,
-			care_team=ctx.care_team,
-			declined=declined,
 			places=places,
 			judgeable=judgeable,
+			coverer_of_all=coverer_of_all,
+			**asked,
 		),
 		places,
 	)

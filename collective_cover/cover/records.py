@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import frappe
-from frappe.query_builder.functions import Count, IfNull
-from frappe.utils import getdate, now_datetime
+from frappe.query_builder.functions import Cast, Count, IfNull
+from frappe.utils import get_datetime, getdate, now_datetime
 
 from collective_cover.cover.handover import HANDED_OVER
 from collective_cover.cover.ledger import load_burden
@@ -35,7 +36,7 @@ from collective_cover.engine.model import (
 	WorkHourLimits,
 )
 from collective_cover.kernel.availability import load_unavailability
-from collective_cover.kernel.dates import aware, fairness_window, naive, zone_or_site
+from collective_cover.kernel.dates import aware, fairness_window, naive, site_tz, zone_or_site
 
 # How far around a request we read schedules: the ACGME rules look back and ahead 4 weeks.
 SCHEDULE_MARGIN = timedelta(days=28)
@@ -103,10 +104,12 @@ def engine_pool(pool_doc) -> Pool:
 	)
 
 
-def engine_duty(row) -> Duty:
+def engine_duty(row, zone: ZoneInfo | None = None) -> Duty:
+	"""A duty or shift row as an engine Duty; `zone`: the site's, looked up once by a caller with many."""
+	zone = zone or site_tz()
 	return Duty(
-		aware(row.start),
-		aware(row.end),
+		get_datetime(row.start).replace(tzinfo=zone),
+		get_datetime(row.end).replace(tzinfo=zone),
 		kind=DutyKind(row.duty_kind),
 		site=row.site or "",
 		service=row.service or "",
@@ -144,18 +147,24 @@ def load_clinic_half_days_lost(members, window_start: datetime) -> dict[str, int
 	return {row.clinician: int(row.lost) for row in rows}
 
 
-def schedule_query(clinicians, lo: datetime, hi: datetime):
+def schedule_query(clinicians, lo: datetime, hi: datetime, times_as_text: bool = False):
 	"""The shifts `clinicians` (names, or a `pool_members` subquery) work between `lo` and `hi` (naive,
 	site zone): the one reading of a schedule, for the ranking's candidates and for the members re-read
-	as committed under a lock."""
+	as committed under a lock. `times_as_text`: start and end as ISO text, for a caller reading so many
+	rows that Frappe's datetime converter (strptime) costs more than the query."""
 	shift = frappe.qb.DocType("Clinician Shift")
+	start, end = (
+		(Cast(shift.start, "CHAR").as_("start"), Cast(shift.end, "CHAR").as_("end"))
+		if times_as_text
+		else (shift.start, shift.end)
+	)
 	return (
 		frappe.qb.from_(shift)
 		.select(
 			shift.name,
 			shift.clinician,
-			shift.start,
-			shift.end,
+			start,
+			end,
 			shift.duty_kind,
 			shift.in_house_call,
 			shift.site,
@@ -172,13 +181,22 @@ def schedule_query(clinicians, lo: datetime, hi: datetime):
 	)
 
 
+# Who works across a span: each member's shifts read by a range on their ends, the starts checked in
+# the index, so their other weeks are not read (the Clinician Shift controller creates it).
+SHIFT_SPAN_INDEX = "clinician_end_start_index"
+SHIFT_SPAN_INDEX_COLUMNS = ("clinician", "end", "start")
+
+
 def shifts_across(pool: str, span: tuple[datetime, datetime]) -> dict[str, list[Duty]]:
 	"""The pool's members' shifts (not clinics) that fall across `span`, by member: a part of each
 	schedule, enough to see who works during a duty without reading the weeks around it."""
-	shifts = defaultdict(list)
-	for row in schedule_query(pool_members(pool), naive(span[0]), naive(span[1])).run(as_dict=True):
+	shifts, zone = defaultdict(list), site_tz()
+	query = schedule_query(pool_members(pool), naive(span[0]), naive(span[1]), times_as_text=True)
+	# MariaDB otherwise walks each member's every shift by the clinician index, or the whole table.
+	for row in query.force_index(SHIFT_SPAN_INDEX).run(as_dict=True):
 		if row.duty_kind != DutyKind.CLINIC.value:
-			shifts[row.clinician].append(engine_duty(row))
+			row.start, row.end = datetime.fromisoformat(row.start), datetime.fromisoformat(row.end)
+			shifts[row.clinician].append(engine_duty(row, zone))
 	return shifts
 
 
@@ -212,11 +230,12 @@ def load_candidates(
 
 	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
 	shifts_of, clinics = defaultdict(list), defaultdict(list)
+	zone = site_tz()
 	for row in schedule_query(members, lo, hi).run(as_dict=True) if schedules else []:
 		if row.duty_kind == DutyKind.CLINIC.value:
 			clinics[row.clinician].append(Interval(aware(row.start), aware(row.end)))
 		else:
-			shifts_of[row.clinician].append(engine_duty(row))
+			shifts_of[row.clinician].append(engine_duty(row, zone))
 
 	window_lo = datetime.combine(window[0], datetime.min.time())
 	absences = load_unavailability(members, min(lo, window_lo))

@@ -9,6 +9,7 @@ consecutive duties whenever they are eligible. A request is Covered when every d
   when anybody is eligible for all, otherwise duty by duty, keeping the previous duty's coverer
   (already covering it, or planned for it) whenever they are still eligible; judging members along
   the rankings only as far as the plan reads them, so a large pool is not judged whole;
+- `one_coverer`: the member who may take every duty, if anybody may;
 - `ladder_order`: the plan and whom the ladder offers to, in order (`offer_order`), or its first places;
 - `request_state`: Open, Partially covered or Covered from the duties' coverers;
 - `duty_ledger_entries`: the ledger rows of one member's covered duties, one cover row per duty with
@@ -28,6 +29,8 @@ from .model import Candidate, CoverRequest, Duty, EntryKind, LedgerEntry, Member
 from .policies import cover_entries
 from .ranking import ScheduleUnread, rank
 from .units import duty_units
+
+_FIND = object()  # `cover_plan(coverer_of_all=…)` not given: it looks for one
 
 
 class RequestState(str, Enum):
@@ -127,6 +130,7 @@ def cover_plan(
 	care_team: Collection[str] = (),
 	declined: Collection[str] = (),
 	judgeable: Collection[str] | None = None,
+	coverer_of_all: str | None | object = _FIND,
 ) -> tuple[PlannedCover, ...]:
 	"""Who covers each uncovered duty. Members who declined are asked last (they stay in the order, so
 	a duty only they can take is not left uncovered). Covered duties keep their coverer and only lend
@@ -134,26 +138,21 @@ def cover_plan(
 
 	Members are judged along the rankings only as far as the plan reads them. `judgeable`: the members
 	whose schedules the caller has loaded, everyone else carrying part of theirs; `ScheduleUnread` is
-	raised when judging finds anyone else eligible (as by `rank(..., judgeable=…)`)."""
+	raised when judging finds anyone else eligible (as by `rank(..., judgeable=…)`).
+	`coverer_of_all`: what `one_coverer` answered for these slots, when the caller has asked it already
+	(judging the whole pool for it once, however many times it then asks for the plan)."""
 	ordered = in_order(slots)
 	open_slots = [s for s in ordered if not s.covered_by]
 	if not open_slots:
 		return ()
 	by_id = {c.member.id: c for c in candidates}
 
-	if not any(s.covered_by for s in ordered):
-		whole = replace(request, duties=tuple(s.duty for s in open_slots))
-
-		def takes_all(member: str) -> bool:
-			# Judged duty by duty as an accept would be: caps count every duty taken.
-			taken, _refused = eligible_duties(by_id[member], request, open_slots, pool)
-			return len(taken) == len(open_slots)
-
-		ranked = _ranked(whole, pool, candidates, care_team, judgeable, 1 + len(declined))
-		first = next((m for m in ranked if m not in declined and takes_all(m)), None)
-		if first:
-			# Somebody who has not declined can take every duty: one coverer, as for a single duty.
-			return tuple(PlannedCover(s, first, held=i > 0) for i, s in enumerate(open_slots))
+	if coverer_of_all is _FIND:
+		coverer_of_all = one_coverer(
+			request, slots, pool, candidates, care_team=care_team, declined=declined, judgeable=judgeable
+		)
+	if coverer_of_all:
+		return tuple(PlannedCover(s, coverer_of_all, held=i > 0) for i, s in enumerate(open_slots))
 
 	plan: dict[str, PlannedCover] = {}
 	taken: dict[str, list[Duty]] = {}
@@ -183,6 +182,34 @@ def cover_plan(
 	return tuple(plan[s.id] for s in open_slots)
 
 
+def one_coverer(
+	request: CoverRequest,
+	slots: Sequence[DutySlot],
+	pool: Pool,
+	candidates: Sequence[Candidate],
+	*,
+	care_team: Collection[str] = (),
+	declined: Collection[str] = (),
+	judgeable: Collection[str] | None = None,
+) -> str | None:
+	"""The member who covers every duty, as for a single duty, while nobody covers any yet: the first in
+	the whole request's ranking who has not declined and may take every duty, judged duty by duty as an
+	accept would be (caps count every duty taken). None when a duty is covered or nobody may take all.
+	`ScheduleUnread` as for `cover_plan`."""
+	open_slots = [s for s in in_order(slots) if not s.covered_by]
+	if not open_slots or len(open_slots) < len(slots):
+		return None
+	by_id = {c.member.id: c for c in candidates}
+
+	def takes_all(member: str) -> bool:
+		taken, _refused = eligible_duties(by_id[member], request, open_slots, pool)
+		return len(taken) == len(open_slots)
+
+	whole = replace(request, duties=tuple(s.duty for s in open_slots))
+	ranked = _ranked(whole, pool, candidates, care_team, judgeable, 1 + len(declined))
+	return next((m for m in ranked if m not in declined and takes_all(m)), None)
+
+
 def ladder_order(
 	request: CoverRequest,
 	slots: Sequence[DutySlot],
@@ -193,12 +220,20 @@ def ladder_order(
 	declined: Collection[str] = (),
 	places: int | None = None,
 	judgeable: Collection[str] | None = None,
+	coverer_of_all: str | None | object = _FIND,
 ) -> tuple[tuple[PlannedCover, ...], tuple[str, ...]]:
 	"""The continuity plan and the order the ladder offers in (`offer_order`): all of it, or its first
 	`places` exactly, judging only the members those places depend on (`ScheduleUnread` as for
 	`cover_plan`)."""
 	plan = cover_plan(
-		request, slots, pool, candidates, care_team=care_team, declined=declined, judgeable=judgeable
+		request,
+		slots,
+		pool,
+		candidates,
+		care_team=care_team,
+		declined=declined,
+		judgeable=judgeable,
+		coverer_of_all=coverer_of_all,
 	)
 	# Each duty's first `places` fill the offer order's first `places`: one duty's alone are as many
 	# distinct members.

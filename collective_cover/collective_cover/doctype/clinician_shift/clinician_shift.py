@@ -2,6 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from collective_cover.cover.records import SHIFT_SPAN_INDEX, SHIFT_SPAN_INDEX_COLUMNS
 from collective_cover.kernel.validators import validate_period
 
 
@@ -64,3 +65,8 @@ class ClinicianShift(Document):
 				title=_("Unknown clinician"),
 			)
 		frappe.throw(_("Set the clinician or their schedule name."), UnknownScheduleNameError)
+
+
+def on_doctype_update():
+	"""The index `records.shifts_across` reads who works across a span by, on every multi-duty filing."""
+	frappe.db.add_index("Clinician Shift", list(SHIFT_SPAN_INDEX_COLUMNS), index_name=SHIFT_SPAN_INDEX)
