@@ -238,15 +238,32 @@ class TestResidentsPhone(BrowserTestCase):
 			frappe.db.get_value("Cover Request", self.absence.name, "status"), "Partially covered"
 		)
 
-	def assert_fits_one_hand(self, page):
-		"""No horizontal scroll at 390 px, and every visible button is at least 44 px tall."""
+	def assert_fits_one_hand(self, page, controls: str = "#my-cover button, #my-cover .mc-nav a"):
+		"""No horizontal scroll at 390 px, and every visible control is at least 44 px tall."""
 		self.assertTrue(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 		heights = page.eval_on_selector_all(
-			"#my-cover button, #my-cover .mc-nav a",
-			"els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)",
+			controls, "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"
 		)
 		self.assertTrue(heights)
 		self.assertGreaterEqual(min(heights), 44)
+
+	def test_the_link_in_an_offer_s_e_mail_opens_the_offer_on_the_phone_ready_for_a_thumb(self):
+		coverer = self.open_page(PHONE)
+		self.log_in(coverer, user_of(self.coverer), "/my-cover")
+		coverer.goto(f"/cover-offers?request={self.absence.name}")
+		coverer.wait_for_load_state("networkidle")
+		offer = coverer.locator(f"#cover-offers [data-request='{self.absence.name}']")
+		self.assertIn("border-primary", offer.get_attribute("class"))
+		self.assert_fits_one_hand(coverer, "#cover-offers button")
+		last = self.absence.duties[2].name
+		offer.locator(f"[data-duty='{last}'] .cover-accept-duty").click()
+		coverer.wait_for_selector(
+			f"[data-duty='{last}'] .cover-duty-result:has-text('You are covering this')"
+		)
+		self.assertEqual(offer.locator(f"[data-duty='{last}'] .cover-accept-duty").count(), 0)
+		frappe.db.rollback()  # a fresh snapshot of what the server committed
+		covered_by = frappe.db.get_value("Cover Request Duty", last, "covered_by")
+		self.assertEqual(covered_by, self.coverer)
 
 	def test_a_resident_calls_out_from_a_shift_and_a_colleague_takes_it_from_their_phone(self):
 		from collective_cover.kernel.dates import when
