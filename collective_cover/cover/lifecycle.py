@@ -221,6 +221,7 @@ class RequestContext:
 		self.request = engine_request(doc)
 		self.span = (self.request.starts_at, self.request.ends_at)
 		self.unscheduled: set[str] = set()  # members whose shifts are not all read
+		self.read_across = False  # their shifts across the request's span are (`read_for_plan`)
 		if run:
 			members = run.members(pool_name or doc.pool, self.span)
 			self.pool_doc, self.pool, self.candidates = members.pool_doc, members.pool, members.candidates
@@ -264,8 +265,9 @@ class RequestContext:
 		(more shifts never make a member eligible, `rank`), so a plan that finds nobody able to take
 		every duty does not read the whole pool's schedules to know it."""
 		self.load_schedules({s.covered_by for s in slots if s.covered_by})
-		if not self.unscheduled:
+		if not self.unscheduled or self.read_across:
 			return
+		self.read_across = True
 		across = shifts_across(self.pool.name, self.span)
 		self._candidates = [
 			replace(c, schedule=tuple(across[c.member.id]))

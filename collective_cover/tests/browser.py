@@ -159,7 +159,8 @@ class BrowserTestCase(CommittedRecordsTestCase):
 		if folder:
 			page.evaluate(
 				"""(id) => {
-					document.querySelector(".mc-toast").hidden = true;
+					const toast = document.querySelector(".mc-toast");
+					if (toast) toast.hidden = true;
 					document.getElementById(id).scrollIntoView();
 				}""",
 				section,
@@ -255,11 +256,13 @@ class TestResidentsPhone(BrowserTestCase):
 		offer = coverer.locator(f"#cover-offers [data-request='{self.absence.name}']")
 		self.assertIn("border-primary", offer.get_attribute("class"))
 		self.assert_fits_one_hand(coverer, "#cover-offers button")
+		self.screenshot(coverer, "cover-offers", "phone-offer-link.png")
 		last = self.absence.duties[2].name
 		offer.locator(f"[data-duty='{last}'] .cover-accept-duty").click()
 		coverer.wait_for_selector(
 			f"[data-duty='{last}'] .cover-duty-result:has-text('You are covering this')"
 		)
+		self.screenshot(coverer, "cover-offers", "phone-offer-link-taken.png")
 		self.assertEqual(offer.locator(f"[data-duty='{last}'] .cover-accept-duty").count(), 0)
 		frappe.db.rollback()  # a fresh snapshot of what the server committed
 		covered_by = frappe.db.get_value("Cover Request Duty", last, "covered_by")

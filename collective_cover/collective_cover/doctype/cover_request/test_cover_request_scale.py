@@ -70,26 +70,46 @@ class TestQueryCountIndependentOfPoolSize(FrappeTestCase):
 		self.assertEqual(large, small)
 
 
-class TestFilingReadsTheScheduleOfTheFirstInLineOnly(FrappeTestCase):
-	"""Thirty members are further below fair share than the five others but each works at the time of
-	the request. Filing reads shifts in batches along the standing order, so the first batch (20) holds
-	only the busy: it must read on, and offer the three least-burdened members who are free."""
+class BusyAheadOfFree(FrappeTestCase):
+	"""A pool whose thirty members furthest below fair share each work a shift of their own at every
+	time in `busy_at` (hours from now, 12-hour shifts); five others, with 1 to 5 units covered, are free."""
+
+	label: str
+	busy_at: tuple[int, ...]
 
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
 		make_program()
 		make_outgoing_email_account()
-		cls.requester = make_clinician("Batch Requester", user=False)
-		cls.busy = [make_clinician(f"Batch Busy {i}", user=False) for i in range(30)]
-		cls.free = [make_clinician(f"Batch Free {i}", user=False) for i in range(5)]
-		cls.pool = make_pool("Batch Pool", [cls.requester, *cls.busy, *cls.free])
+		cls.requester = make_clinician(f"{cls.label} Requester", user=False)
+		cls.busy = [make_clinician(f"{cls.label} Busy {i}", user=False) for i in range(30)]
+		cls.free = [make_clinician(f"{cls.label} Free {i}", user=False) for i in range(5)]
+		cls.pool = make_pool(f"{cls.label} Pool", [cls.requester, *cls.busy, *cls.free])
 		yesterday = now_datetime() - timedelta(days=1)
 		for units, clinician in enumerate(cls.free, start=1):
 			post(cls.pool, clinician, EntryKind.COVER, float(units), yesterday)
-		cls.start, cls.end = shift_at(48)
+		cls.days = [shift_at(hours) for hours in cls.busy_at]
 		for clinician in cls.busy:
-			make_shift(clinician, cls.start, cls.end)
+			for start, end in cls.days:
+				make_shift(clinician, start, end)
+
+	@staticmethod
+	def schedule_reads(queries) -> list[str]:
+		"""The readings of members' shifts (`records.schedule_query`, times as datetimes or as text)."""
+		return [
+			str(q)
+			for q in queries.queries
+			if str(q).startswith("SELECT `name`,`clinician`,") and "FROM `tabClinician Shift`" in str(q)
+		]
+
+
+class TestFilingReadsTheScheduleOfTheFirstInLineOnly(BusyAheadOfFree):
+	"""The thirty work at the time of the request. Filing reads shifts in batches along the standing
+	order, so the first batch (20) holds only the busy: it must read on, and offer the three
+	least-burdened members who are free."""
+
+	label, busy_at = "Batch", (48,)
 
 	def test_the_first_offers_skip_everyone_busy_however_far_down_the_free_are(self):
 		with QueryCounter() as queries:
@@ -97,38 +117,18 @@ class TestFilingReadsTheScheduleOfTheFirstInLineOnly(FrappeTestCase):
 		self.assertEqual([o.clinician for o in offers_of(doc.name)], self.free[:3])
 		# Filing read the shifts of 20 members (4 × 3 offers + 8), all busy, then of the 16 left; the
 		# third read, of the whole pool, is "why this ranking", a job after commit (at once in tests).
-		shift_reads = [
-			str(q)
-			for q in queries.queries
-			if str(q).startswith("SELECT `name`,`clinician`,`start`,`end`,`duty_kind`")
-			and "FROM `tabClinician Shift`" in str(q)
-		]
+		shift_reads = self.schedule_reads(queries)
 		self.assertEqual(len(shift_reads), 3)
 		self.assertEqual([q.split(" AND ")[0].count("%(param") for q in shift_reads[:2]], [20, 16])
 		self.assertIn("IN (SELECT `clinician` FROM `tabJeopardy Pool Member`", shift_reads[2])
 
 
-class TestAnAbsenceIsPlannedWithoutReadingTheWeeksOfWhoeverWorksThroughIt(FrappeTestCase):
-	"""A three-day absence. Thirty members stand before the five others but each works a shift of their
-	own across every one of its duties. Filing reads the shifts across the absence once for the pool,
-	which excludes the thirty, and the four weeks around it only for the five who are free."""
+class TestAnAbsenceIsPlannedWithoutReadingTheWeeksOfWhoeverWorksThroughIt(BusyAheadOfFree):
+	"""A three-day absence, the thirty working a shift of their own across every one of its duties.
+	Filing reads the shifts across the absence once for the pool, which excludes the thirty, and the
+	four weeks around it only for the five who are free."""
 
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		make_program()
-		make_outgoing_email_account()
-		cls.requester = make_clinician("Absence Requester", user=False)
-		cls.busy = [make_clinician(f"Absence Busy {i}", user=False) for i in range(30)]
-		cls.free = [make_clinician(f"Absence Free {i}", user=False) for i in range(5)]
-		cls.pool = make_pool("Absence Pool", [cls.requester, *cls.busy, *cls.free])
-		yesterday = now_datetime() - timedelta(days=1)
-		for units, clinician in enumerate(cls.free, start=1):
-			post(cls.pool, clinician, EntryKind.COVER, float(units), yesterday)
-		cls.days = [shift_at(hours) for hours in (48, 72, 96)]
-		for clinician in cls.busy:
-			for start, end in cls.days:
-				make_shift(clinician, start, end)
+	label, busy_at = "Absence", (48, 72, 96)
 
 	def test_the_first_offers_go_to_the_free_without_reading_the_busy_members_weeks(self):
 		duties = [{"start": s, "end": e, "duty_kind": "Day", "service": "Wards A"} for s, e in self.days]
@@ -137,12 +137,7 @@ class TestAnAbsenceIsPlannedWithoutReadingTheWeeksOfWhoeverWorksThroughIt(Frappe
 		# The least-burdened free member can take all three days: planned for each, offered first, then
 		# the next two in each day's ranking.
 		self.assertEqual([o.clinician for o in offers_of(doc.name)], self.free[:3])
-		shift_reads = [
-			str(q)
-			for q in queries.queries
-			if str(q).startswith("SELECT `name`,`clinician`,`start`,`end`,`duty_kind`")
-			and "FROM `tabClinician Shift`" in str(q)
-		]
+		shift_reads = self.schedule_reads(queries)
 		# The pool's shifts across the absence; the weeks of the five free members; and, after commit,
 		# the whole pool's for "why this ranking" (a job, run at once in tests).
 		pool_wide = "IN (SELECT `clinician` FROM `tabJeopardy Pool Member`"
