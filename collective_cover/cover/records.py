@@ -252,9 +252,9 @@ def load_candidates(
 		member = Member(
 			row.name, Role(row.role), level_number(row.training_level), row.fte or 1.0, row.program
 		)
-		member_burden = replace(
-			burden.get(row.name) or MemberBurden(row.name), clinic_half_days_lost=lost.get(row.name, 0)
-		)
+		member_burden = burden.get(row.name) or MemberBurden(row.name)
+		if lost.get(row.name):  # most members lost none; a `replace` per member shows in a large pool
+			member_burden = replace(member_burden, clinic_half_days_lost=lost[row.name])
 		candidates.append(
 			Candidate(
 				member=member,
