@@ -3,7 +3,8 @@
     bench --site <site> execute collective_cover.devtools.benchmarks.cover_scale.run
 
 Builds pools of 50, 200 and 1,000 members in one programme and, in each, times REPEATS of every action
-(median, each in a transaction of its own and committed, as in production), counts its queries, runs
+(median, each in a transaction of its own and committed, as in production; the pools take turns, so a
+shared machine's drift falls on every size alike), counts its queries, runs
 the every-minute ladder job once over DUE requests that are all due for assignment, and releases
 PARALLEL accepts of one request at once over HTTP against a gunicorn of its own. It prints each figure
 as a ratio to the 50-member pool, with the issue's targets, as a Markdown table. Everything it makes
@@ -83,8 +84,8 @@ def run(sizes: str | None = None, repeats: int = REPEATS) -> None:
 	try:
 		placeholder_outgoing_account()
 		program = make_program(f"Benchmark Programme {tag}")
-		results = {size: measure(Pool(size, tag, program, int(repeats)), int(repeats)) for size in sizes_}
-		print(ratio_table(results, sizes_))
+		pools = [Pool(size, tag, program, int(repeats)) for size in sizes_]
+		print(ratio_table(measure(pools, int(repeats)), sizes_))
 	finally:
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
@@ -135,6 +136,9 @@ class Pool:
 			for i in range(1 + 4 * repeats + DUE + 1)
 		)
 		self.next_start = 48
+		self.repeats = repeats
+		self.filed: list[str] = []
+		self.first_day = None  # of the members' schedules (`write_schedules`)
 		frappe.db.commit()
 
 	def file(self):
@@ -161,43 +165,59 @@ def timed(action: Callable, as_user: str = "Administrator") -> tuple[float, int]
 	return seconds, queries.count
 
 
-def measure(pool: Pool, repeats: int) -> dict[str, tuple[float, int]]:
-	"""Median seconds and queries of each action in `pool`."""
-	samples: dict[str, list[tuple[float, int]]] = {}
-	pool.file()  # warms Frappe's caches (doctype meta, link checks) for this pool
-	filed = []
-	for _ in range(repeats):
-		pool.next_start += SPACING_HOURS
-		doc = make_request(next(pool.requesters), pool.name, hours_from_now=pool.next_start, submit=False)
-		samples.setdefault("file", []).append(timed(doc.submit))
-		filed.append(doc.name)
-	for request, accepter in zip(filed, pool.accepters, strict=False):
-		samples.setdefault("accept", []).append(
-			timed(lambda request=request: lifecycle.accept(request), user_of(accepter))
-		)
-	for accepter in pool.accepters[repeats : 2 * repeats]:
-		request = pool.file().name
-		samples.setdefault("assign", []).append(
-			timed(lambda request=request, accepter=accepter: lifecycle.assign(request, accepter))
-		)
-	for _ in range(repeats):
-		samples.setdefault("my_position", []).append(
-			timed(lambda: my_position(pool.name), user_of(pool.accepters[0]))
-		)
-	samples[FILE_AMONG_SCHEDULES], samples[FILE_ABSENCE_AMONG_SCHEDULES] = file_among_schedules(pool, repeats)
-	samples[f"escalation run, {DUE} due"] = [escalation_run(pool)]
-	samples[f"{PARALLEL} parallel accepts (total)"] = [parallel_accepts(pool)]
+def measure(pools: list[Pool], repeats: int) -> dict[int, dict[str, tuple[float, int]]]:
+	"""Median seconds and queries of each action in each pool. An action's repeats are taken in every
+	pool in turn (50, 200, 1,000, 50, …), so a shared machine's drift falls on every size alike rather
+	than on the pool measured last."""
+	samples: dict[int, dict[str, list[tuple[float, int]]]] = {pool.size: {} for pool in pools}
+
+	def each(action: str, sample: Callable[[Pool, int], tuple[float, int]], times: int = repeats):
+		for i in range(times):
+			for pool in pools:
+				samples[pool.size].setdefault(action, []).append(sample(pool, i))
+
+	for pool in pools:
+		pool.file()  # warms Frappe's caches (doctype meta, link checks) for this pool
+	each("file", file_one)
+	each(
+		"accept",
+		lambda pool, i: timed(lambda: lifecycle.accept(pool.filed[i]), user_of(pool.accepters[i])),
+	)
+	each("assign", lambda pool, i: assign_one(pool, pool.accepters[repeats + i]))
+	each("my_position", lambda pool, i: timed(lambda: my_position(pool.name), user_of(pool.accepters[0])))
+	for pool in pools:
+		write_schedules(pool)
+	each(FILE_AMONG_SCHEDULES, file_a_day_among_schedules)
+	each(FILE_ABSENCE_AMONG_SCHEDULES, file_an_absence_among_schedules)
+	each(f"escalation run, {DUE} due", lambda pool, i: escalation_run(pool), times=1)
+	each(f"{PARALLEL} parallel accepts (total)", lambda pool, i: parallel_accepts(pool), times=1)
 	return {
-		action: (statistics.median(s for s, _ in runs), statistics.median(q for _, q in runs))
-		for action, runs in samples.items()
+		size: {
+			action: (statistics.median(s for s, _ in runs), statistics.median(q for _, q in runs))
+			for action, runs in actions.items()
+		}
+		for size, actions in samples.items()
 	}
 
 
-def file_among_schedules(pool: Pool, repeats: int) -> tuple[list[tuple[float, int]], ...]:
-	"""Filing a day's request, then a three-day absence, when every member works (SCHEDULED_DAYS of
-	shifts, written in one bulk insert): the first offers judge the first few in line, so only their
-	weeks of shifts are read (and, for the absence, the pool's shifts across it)."""
-	first_day = (now_datetime() + timedelta(days=SCHEDULED_FROM_DAYS)).replace(
+def file_one(pool: Pool, i: int) -> tuple[float, int]:
+	pool.next_start += SPACING_HOURS
+	doc = make_request(next(pool.requesters), pool.name, hours_from_now=pool.next_start, submit=False)
+	sample = timed(doc.submit)
+	pool.filed.append(doc.name)
+	return sample
+
+
+def assign_one(pool: Pool, accepter: str) -> tuple[float, int]:
+	request = pool.file().name
+	return timed(lambda: lifecycle.assign(request, accepter))
+
+
+def write_schedules(pool: Pool) -> None:
+	"""Every member works (SCHEDULED_DAYS of shifts, written in one bulk insert, half the pool on even
+	days): the first offers judge the first few in line, so only their weeks of shifts are read (and,
+	for an absence, the pool's shifts across it)."""
+	pool.first_day = (now_datetime() + timedelta(days=SCHEDULED_FROM_DAYS)).replace(
 		hour=7, minute=0, second=0, microsecond=0
 	)
 	members = frappe.get_all(
@@ -210,7 +230,7 @@ def file_among_schedules(pool: Pool, repeats: int) -> tuple[list[tuple[float, in
 	rows = []
 	for parity, member in enumerate(members):
 		for day in range(parity % 2, SCHEDULED_DAYS, 2):
-			start = first_day + timedelta(days=day)
+			start = pool.first_day + timedelta(days=day)
 			end, stamp, admin = start + timedelta(hours=12), now_datetime(), "Administrator"
 			rows.append(
 				(
@@ -228,22 +248,24 @@ def file_among_schedules(pool: Pool, repeats: int) -> tuple[list[tuple[float, in
 			)
 	frappe.db.bulk_insert("Clinician Shift", fields, rows)
 	frappe.db.commit()
-	one_day, absence = [], []
-	for i in range(repeats):
-		day = first_day + timedelta(days=28 + 2 * i)
-		hours_from_now = (day - now_datetime()).total_seconds() / 3600 + 1 / 60  # on the minute
-		doc = make_request(next(pool.requesters), pool.name, hours_from_now=hours_from_now, submit=False)
-		one_day.append(timed(doc.submit))
-	for i in range(repeats):
-		first = first_day + timedelta(days=28 + 2 * repeats + ABSENCE_DAYS * i)
-		days = [first + timedelta(days=d) for d in range(ABSENCE_DAYS)]
-		duties = [
-			{"start": d, "end": d + timedelta(hours=12), "duty_kind": "Day", "service": "Wards A"}
-			for d in days
-		]
-		doc = make_request(next(pool.requesters), pool.name, duties=duties, submit=False)
-		absence.append(timed(doc.submit))
-	return one_day, absence
+
+
+def file_a_day_among_schedules(pool: Pool, i: int) -> tuple[float, int]:
+	day = pool.first_day + timedelta(days=28 + 2 * i)
+	hours_from_now = (day - now_datetime()).total_seconds() / 3600 + 1 / 60  # on the minute
+	doc = make_request(next(pool.requesters), pool.name, hours_from_now=hours_from_now, submit=False)
+	return timed(doc.submit)
+
+
+def file_an_absence_among_schedules(pool: Pool, i: int) -> tuple[float, int]:
+	# After the days filed one by one, a day apart from them.
+	first = pool.first_day + timedelta(days=28 + 2 * pool.repeats + ABSENCE_DAYS * i)
+	days = [first + timedelta(days=d) for d in range(ABSENCE_DAYS)]
+	duties = [
+		{"start": d, "end": d + timedelta(hours=12), "duty_kind": "Day", "service": "Wards A"} for d in days
+	]
+	doc = make_request(next(pool.requesters), pool.name, duties=duties, submit=False)
+	return timed(doc.submit)
 
 
 def escalation_run(pool: Pool) -> tuple[float, int]:
