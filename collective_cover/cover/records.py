@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import frappe
 from frappe.query_builder.functions import Cast, Count, IfNull
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
 from collective_cover.cover.handover import HANDED_OVER
 from collective_cover.cover.ledger import load_burden
@@ -108,8 +108,8 @@ def engine_duty(row, zone: ZoneInfo | None = None) -> Duty:
 	"""A duty or shift row as an engine Duty; `zone`: the site's, looked up once by a caller with many."""
 	zone = zone or site_tz()
 	return Duty(
-		get_datetime(row.start).replace(tzinfo=zone),
-		get_datetime(row.end).replace(tzinfo=zone),
+		aware(row.start, zone),
+		aware(row.end, zone),
 		kind=DutyKind(row.duty_kind),
 		site=row.site or "",
 		service=row.service or "",
@@ -233,7 +233,7 @@ def load_candidates(
 	zone = site_tz()
 	for row in schedule_query(members, lo, hi).run(as_dict=True) if schedules else []:
 		if row.duty_kind == DutyKind.CLINIC.value:
-			clinics[row.clinician].append(Interval(aware(row.start), aware(row.end)))
+			clinics[row.clinician].append(Interval(aware(row.start, zone), aware(row.end, zone)))
 		else:
 			shifts_of[row.clinician].append(engine_duty(row, zone))
 

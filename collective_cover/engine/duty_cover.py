@@ -27,7 +27,7 @@ from itertools import islice
 from .eligibility import Eligibility, check_eligibility
 from .model import Candidate, CoverRequest, Duty, EntryKind, LedgerEntry, MemberBurden, Pool
 from .policies import cover_entries
-from .ranking import ScheduleUnread, rank
+from .ranking import rank, verdict_as_read
 from .units import duty_units
 
 _FIND = object()  # `cover_plan(coverer_of_all=…)` not given: it looks for one
@@ -159,10 +159,7 @@ def cover_plan(
 
 	def eligible(member: str, slot: DutySlot) -> bool:
 		with_taken = with_duties(by_id[member], taken.get(member, ()), pool)
-		may_take = check_eligibility(with_taken, single(request, slot), pool).eligible
-		if may_take and judgeable is not None and member not in judgeable:
-			raise ScheduleUnread(member)  # on part of their schedule, which more shifts could change
-		return may_take
+		return verdict_as_read(with_taken, single(request, slot), pool, judgeable).eligible
 
 	previous = None
 	for slot in ordered:

@@ -95,16 +95,12 @@ def rank(
 	else:
 		ahead, by_standing = order.judging()
 		for c in ahead:
-			verdict = verdicts[c.member.id] = check_eligibility(c, request, pool)
-			if verdict.eligible and judgeable is not None and c.member.id not in judgeable:
-				raise ScheduleUnread(c.member.id)
+			verdicts[c.member.id] = verdict_as_read(c, request, pool, judgeable)
 		clean = 0
 		for c in by_standing:
 			if clean >= head:
 				break
-			verdict = verdicts[c.member.id] = check_eligibility(c, request, pool)
-			if verdict.eligible and judgeable is not None and c.member.id not in judgeable:
-				raise ScheduleUnread(c.member.id)
+			verdict = verdicts[c.member.id] = verdict_as_read(c, request, pool, judgeable)
 			clean += verdict.eligible and not verdict.soft_only
 			last_judged = standing(c)
 		else:
@@ -162,6 +158,18 @@ class ScheduleUnread(Exception):
 	def __init__(self, member: str):
 		super().__init__(member)
 		self.member = member
+
+
+def verdict_as_read(
+	candidate: Candidate, request: CoverRequest, pool: Pool, judgeable: Collection[str] | None
+) -> Eligibility:
+	"""`check_eligibility`, for a caller that has read the whole schedules of `judgeable` only (None:
+	everyone's). A verdict of ineligible on part of a schedule stands (more shifts never make anyone
+	eligible); an eligible one raises `ScheduleUnread`, for the rest could still exclude them."""
+	verdict = check_eligibility(candidate, request, pool)
+	if verdict.eligible and judgeable is not None and candidate.member.id not in judgeable:
+		raise ScheduleUnread(candidate.member.id)
+	return verdict
 
 
 class _Order:

@@ -17,9 +17,10 @@ def site_tz() -> ZoneInfo:
 	return ZoneInfo(get_system_timezone())
 
 
-def aware(value) -> datetime:
-	"""A stored (naive, system time zone) datetime as an aware one."""
-	return get_datetime(value).replace(tzinfo=site_tz())
+def aware(value, zone: ZoneInfo | None = None) -> datetime:
+	"""A stored (naive, system time zone) datetime as an aware one; `zone`: the site's, looked up once
+	by a caller converting many."""
+	return get_datetime(value).replace(tzinfo=zone or site_tz())
 
 
 def naive(value: datetime) -> datetime:
