@@ -6,7 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collective_cover.engine.model import DutyKind, Policy, Unavailability
-from collective_cover.engine.ranking import ScheduleUnread, judging_order, rank, stable_hash
+from collective_cover.engine.ranking import (
+	ScheduleUnread,
+	StandingOrder,
+	judging_order,
+	rank,
+	stable_hash,
+)
 
 POOL = wards()
 REQ = request(duty("2026-09-10", 19, 12, kind=DutyKind.NIGHT))
@@ -218,6 +224,23 @@ def test_judging_only_members_whose_schedules_are_loaded_asks_for_more_or_ranks_
 	assert [e.member for e in first.excluded] == [e.member for e in truth.excluded]
 	read = {e.member: e for e in first.excluded if e.member in with_schedules}
 	assert read == {e.member: e for e in truth.excluded if e.member in with_schedules}
+
+
+@settings(max_examples=200, deadline=None)
+@given(large_pools(), st.integers(1, 6), st.sampled_from(list(Policy)))
+def test_a_standing_sorted_before_the_schedules_were_read_ranks_as_one_sorted_after(
+	pool_and_team, head, policy
+):
+	"""The shell sorts a request's members once and asks again with the same order after reading more
+	schedules: the ranking is the one a fresh sort gives, whole or its head."""
+	cands, care_team = pool_and_team
+	pool = wards(policy=policy)
+	unread = [replace(c, schedule=()) for c in cands]
+	sorted_before = StandingOrder(REQ, pool, unread, care_team)
+	for places in (head, None):
+		assert rank(REQ, pool, cands, care_team=care_team, head=places, order=sorted_before) == rank(
+			REQ, pool, cands, care_team=care_team, head=places
+		)
 
 
 def test_the_judging_order_puts_the_care_team_first_then_standing():

@@ -41,13 +41,16 @@ from collective_cover.cover.records import (
 	engine_duty,
 	engine_pool,
 	engine_request,
+	free_during,
 	load_candidates,
 	load_care_team,
 	load_members,
 	schedule_query,
 	shifts_across,
 	with_candidates,
+	with_schedules,
 )
+from collective_cover.cover.roster import pool_roster, refresh_after_commit, roster_reaches
 from collective_cover.cover.titles import refresh_title
 from collective_cover.engine.duty_cover import (
 	DutySlot,
@@ -65,7 +68,7 @@ from collective_cover.engine.duty_cover import (
 from collective_cover.engine.ladder import LadderState, Stage, Step, next_step, places_needed
 from collective_cover.engine.model import DutyKind, EntryKind, Interval, MemberBurden, Unavailability
 from collective_cover.engine.policies import reversal_entries
-from collective_cover.engine.ranking import Ranking, ScheduleUnread, judging_order, rank
+from collective_cover.engine.ranking import Ranking, ScheduleUnread, StandingOrder, rank
 from collective_cover.engine.units import duty_units
 from collective_cover.kernel.background import run_after_commit
 from collective_cover.kernel.committed import committed_rows
@@ -73,6 +76,11 @@ from collective_cover.kernel.dates import aware, naive, site_tz
 from collective_cover.kernel.locks import lock_clinicians
 
 T = TypeVar("T")  # what an engine call judged on the schedules read answers
+
+# Planning an absence reads the shifts across it of this many first in line (four times the first
+# batch of schedules read for three offers, `RequestContext.judged_as_loaded`): whoever of them works
+# during a duty is passed over without their weeks read.
+ACROSS_AHEAD = 80
 
 
 class NotAClinicianError(frappe.PermissionError):
@@ -213,15 +221,16 @@ class RequestContext:
 	):
 		"""`only`: load that member alone (accept, assign judge just them; nothing is ranked, so the
 		time under the request's lock does not grow with the pool). `lazy_schedules` (filing): the
-		members' shifts are read only as far as the ranking judges them; `candidates` reads the rest
-		the first time anything needs the whole pool."""
+		members come from the pool's roster (cached while nothing it depends on changes) and their
+		shifts are read only as far as the ranking judges them; `candidates` reads the rest the first
+		time anything needs the whole pool."""
 		self.doc = doc
 		self.now = now or aware(now_datetime())
 		self.run = run
 		self.request = engine_request(doc)
 		self.span = (self.request.starts_at, self.request.ends_at)
 		self.unscheduled: set[str] = set()  # members whose shifts are not all read
-		self.read_across = False  # their shifts across the request's span are (`read_for_plan`)
+		self.free_for_all: set[str] | None = None  # free during every open duty (`read_for_plan`)
 		if run:
 			members = run.members(pool_name or doc.pool, self.span)
 			self.pool_doc, self.pool, self.candidates = members.pool_doc, members.pool, members.candidates
@@ -230,6 +239,9 @@ class RequestContext:
 			self.pool = engine_pool(self.pool_doc)
 			if only:
 				self.candidates = load_members(self.pool_doc, self.pool, (only,), self.span, self.now)
+			elif lazy_schedules and roster_reaches(self.span, self.now):
+				self.candidates = pool_roster(self.pool_doc, self.pool, self.now)
+				self.unscheduled = {c.member.id for c in self._candidates}
 			else:
 				self.candidates = load_candidates(
 					self.pool_doc, self.pool, self.span, self.now, schedules=not lazy_schedules
@@ -249,36 +261,70 @@ class RequestContext:
 	@candidates.setter
 	def candidates(self, candidates) -> None:
 		self._candidates = candidates
+		self._standing_order = None
+
+	def standing_order(self) -> StandingOrder:
+		"""The members' standing for this request, sorted once: reading their schedules changes none of
+		what it is sorted by (a 1,000-member pool's sort costs more than judging the first few)."""
+		if self._standing_order is None:
+			self._standing_order = StandingOrder(self.request, self.pool, self._candidates, self.care_team)
+		return self._standing_order
 
 	def load_schedules(self, members) -> None:
-		"""The shifts of `members` not yet read (their burden and absences read again with them)."""
+		"""The shifts of `members` not yet read."""
 		new = set(members) & self.unscheduled
 		if new:
-			fresh = load_members(self.pool_doc, self.pool, new, self.span, self.now)
-			self._candidates = with_candidates(self._candidates, fresh)
+			self._candidates = with_schedules(self._candidates, new, self.span)
 			self.unscheduled -= new
 
 	def read_for_plan(self, slots: list[DutySlot]) -> None:
 		"""Before planning `slots`: the shifts of the covered duties' coverers (continuity judges them
-		first) and, for everyone else whose shifts are not read, those across the request's span, in one
-		narrow query. Whoever works during a duty is then excluded without reading the weeks around it
-		(more shifts never make a member eligible, `rank`), so a plan that finds nobody able to take
-		every duty does not read the whole pool's schedules to know it."""
+		first); who in the pool is free during every open duty (`free_for_all`), in one query that
+		returns only them; and, for the first members in line whose shifts are not read, those across
+		the request's span. Whoever works during a duty is then excluded without reading the weeks
+		around it (more shifts never make a member eligible, `rank`), so a plan that finds nobody able
+		to take every duty reads neither the whole pool's schedules nor its shifts to know it."""
 		self.load_schedules({s.covered_by for s in slots if s.covered_by})
-		if not self.unscheduled or self.read_across:
+		if not self.unscheduled or self.free_for_all is not None:
 			return
-		self.read_across = True
-		across = shifts_across(self.pool.name, self.span)
+		self.free_for_all = free_during(self.pool.name, [s.duty for s in slots if not s.covered_by])
+		ahead = [m for m in self.standing_order().judging_order[:ACROSS_AHEAD] if m in self.unscheduled]
+		across = shifts_across(ahead, self.span)
 		self._candidates = [
-			replace(c, schedule=tuple(across[c.member.id]))
-			if c.member.id in self.unscheduled and c.member.id in across
-			else c
+			replace(c, schedule=tuple(across[c.member.id])) if c.member.id in across else c
 			for c in self._candidates
 		]
 
+	def coverer_of_all(self, slots: list[DutySlot], declined: frozenset[str], places: int | None):
+		"""`one_coverer` of `slots`, its shifts read as for the plan (`read_for_plan`), judging only
+		those free during every open duty: whoever works during one cannot take them all. Asked once
+		per plan: the answer stands as more shifts are read."""
+		self.read_for_plan(slots)
+
+		def may_take_all(candidates):
+			if self.free_for_all is None:
+				return candidates
+			return [c for c in candidates if c.member.id in self.free_for_all]
+
+		return self.judged_as_loaded(
+			lambda candidates, judgeable: one_coverer(
+				self.request,
+				slots,
+				self.pool,
+				may_take_all(candidates),
+				care_team=self.care_team,
+				declined=declined,
+				judgeable=judgeable,
+				order=self.standing_order(),
+			),
+			places,
+		)
+
 	@cached_property
 	def ranking(self) -> Ranking:
-		return rank(self.request, self.pool, self.candidates, care_team=self.care_team)
+		return rank(
+			self.request, self.pool, self.candidates, care_team=self.care_team, order=self.standing_order()
+		)
 
 	def ranking_head(self, places: int) -> Ranking:
 		"""The ranking's first `places` places (at least), judging no more members than that needs and
@@ -297,6 +343,7 @@ class RequestContext:
 				care_team=self.care_team,
 				head=places,
 				judgeable=judgeable,
+				order=self.standing_order(),
 			),
 			places,
 		)
@@ -306,7 +353,8 @@ class RequestContext:
 		member eligible on part of their shifts (`judgeable`: those whose are all read), asked again
 		after reading that member's shifts and the next few along the judging order, until it answers.
 		`places`: how far down the order the answer reads (None: all of it)."""
-		batch = 4 * places + 8 if places is not None else len(self._candidates)
+		first_batch = 4 * places + 8 if places is not None else len(self._candidates)
+		batch, reach = first_batch, None  # reach: where the furthest batch read ends, in the order
 		while True:
 			judgeable = (
 				{c.member.id for c in self._candidates} - self.unscheduled if self.unscheduled else None
@@ -314,12 +362,16 @@ class RequestContext:
 			try:
 				return judge(self._candidates, judgeable)
 			except ScheduleUnread as unread:
-				order = judging_order(self.request, self.pool, self._candidates, care_team=self.care_team)
+				order = self.standing_order().judging_order
 				# Those before them in the order were judged on what is read (and most excluded): read on
 				# from them. Each round reads at least them, so the rounds end.
 				start = order.index(unread.member)
+				# Judging walked past all that was read (a run of busy members): read four times as many,
+				# so a long run takes few rounds. Asked for someone nearer the front (the first free
+				# member of another duty of an absence), a first batch will do.
+				batch = batch * 4 if reach is not None and start >= reach else first_batch
 				self.load_schedules(order[start : start + batch])
-				batch *= 4
+				reach = max(reach or 0, start + batch)
 
 	def lock_coverers(self, clinicians) -> None:
 		"""Lock the members' rows (those not yet locked) and judge them on what is committed by now."""
@@ -330,6 +382,7 @@ class RequestContext:
 		# judged one cover after the other.
 		lock_clinicians(new)
 		self.locked.update(new)
+		self._standing_order = None  # their burden may be read again
 		if self.run:
 			# Loaded when the run began: their burden (caps) as of this request's lock.
 			fresh = load_members(self.pool_doc, self.pool, new, self.span, self.now)
@@ -424,9 +477,11 @@ def cover_label(method: str) -> str:
 	return _("At cover ({0})").format(_(method))
 
 
-def schedule_cover_snapshot(ctx: RequestContext, cover_method: str) -> None:
-	"""The pool's ranking at this cover, for "why this ranking", written by a job once the cover has
-	committed: accept and assign judge only their member under the request's lock."""
+def after_cover(ctx: RequestContext, cover_method: str) -> None:
+	"""What a cover leaves to jobs once it has committed: the pool's ranking at this cover, for "why
+	this ranking" (accept and assign judge only their member under the request's lock), and the pool's
+	roster read again for the next call-out."""
+	refresh_after_commit(ctx.pool.name)
 	run_after_commit(
 		"collective_cover.cover.lifecycle.write_cover_snapshot",
 		f"ranking:{ctx.doc.name}:{naive(ctx.now):%Y%m%d%H%M%S}",
@@ -437,8 +492,8 @@ def schedule_cover_snapshot(ctx: RequestContext, cover_method: str) -> None:
 
 
 def write_cover_snapshot(request: str, cover_method: str, at: str) -> None:
-	"""The job behind `schedule_cover_snapshot`: the pool as it stood just before the cover (its
-	ledger rows, posted at `at`, left out)."""
+	"""The job behind `after_cover`: the pool as it stood just before the cover (its ledger rows,
+	posted at `at`, left out)."""
 	write_snapshot_as_of(
 		request, cover_label(cover_method), aware(get_datetime(at)) - timedelta(microseconds=1)
 	)
@@ -599,7 +654,7 @@ def cover_duties(
 ) -> None:
 	"""`coverer` takes `slots`: ledger rows and cover shifts per duty, the duty rows name them, and the
 	request is Partially covered or, once every duty is, Covered. The caller writes the ranking
-	snapshot (after commit for accept and assign, see `schedule_cover_snapshot`)."""
+	snapshot (after commit for accept and assign, see `after_cover`)."""
 	write_duty_ledger(ctx, coverer, slots)
 	write_cover_shifts(ctx, coverer, slots)
 	handover.hand_over(ctx.doc.name, coverer)
@@ -735,7 +790,7 @@ def accept(name: str, now: datetime | None = None, duties=None) -> None:
 			_("You cannot cover {0}: {1}").format(*refusal), NotEligibleError, title=_("Not eligible")
 		)
 	cover_duties(ctx, clinician, taken, "Volunteered")
-	schedule_cover_snapshot(ctx, "Volunteered")
+	after_cover(ctx, "Volunteered")
 
 
 def raise_not_open(doc, clinician: str | None = None, wanted: set[str] | None = None) -> None:
@@ -820,7 +875,7 @@ def assign(name: str, clinician: str, override_reason: str | None = None, duties
 	taken, refusal = choose_duties(ctx, clinician, wanted)
 	if refusal is None:
 		cover_duties(ctx, clinician, taken, "Assigned", override_reason)
-		schedule_cover_snapshot(ctx, "Assigned")
+		after_cover(ctx, "Assigned")
 		return
 	if not (override_reason or "").strip():
 		frappe.throw(
@@ -832,7 +887,7 @@ def assign(name: str, clinician: str, override_reason: str | None = None, duties
 		)
 	slots = [s for s in duty_slots(doc) if not s.covered_by and (wanted is None or s.id in wanted)]
 	cover_duties(ctx, clinician, slots, "Coordinator override", override_reason)
-	schedule_cover_snapshot(ctx, "Coordinator override")
+	after_cover(ctx, "Coordinator override")
 
 
 def escalate(name: str, now: datetime | None = None, run: LadderRun | None = None) -> Step:
@@ -899,15 +954,8 @@ def full_order(ctx: RequestContext, slots: list[DutySlot], declined: frozenset[s
 	"""The pool's offer order from its continuity plan (its first `places`, or all of it: None), and the
 	overflow pool's context and order when the plan leaves a duty to nobody. Only the shifts of the
 	members the answer depends on are read."""
-	ctx.read_for_plan(slots)
-	asked = {"care_team": ctx.care_team, "declined": declined}
-	# Asked once: the answer stands as more shifts are read, and looking judges the whole pool.
-	coverer_of_all = ctx.judged_as_loaded(
-		lambda candidates, judgeable: one_coverer(
-			ctx.request, slots, ctx.pool, candidates, judgeable=judgeable, **asked
-		),
-		places,
-	)
+	coverer_of_all = ctx.coverer_of_all(slots, declined, places)
+	asked = {"care_team": ctx.care_team, "declined": declined, "order": ctx.standing_order()}
 	plan, ranked = ctx.judged_as_loaded(
 		lambda candidates, judgeable: ladder_order(
 			ctx.request,
@@ -948,7 +996,7 @@ def assign_first_ranked(
 	cover_duties(ctx, member, open_slots, "Assigned")
 	if ctx.run:
 		ctx.run.assigned.add(member)
-	schedule_cover_snapshot(ctx, "Assigned")
+	after_cover(ctx, "Assigned")
 	return True
 
 
@@ -989,7 +1037,8 @@ def planned_here(pool_ctx: RequestContext):
 	slots = coverable_slots(pool_ctx)
 	offers = offers_of(pool_ctx.doc.name)
 	declined = frozenset(row.clinician for row in offers if row.declined_at)
-	pool_ctx.read_for_plan(slots)
+	places = 1 + len(declined)
+	coverer_of_all = pool_ctx.coverer_of_all(slots, declined, places)
 	return pool_ctx.judged_as_loaded(
 		lambda candidates, judgeable: cover_plan(
 			pool_ctx.request,
@@ -999,8 +1048,10 @@ def planned_here(pool_ctx: RequestContext):
 			care_team=pool_ctx.care_team,
 			declined=declined,
 			judgeable=judgeable,
+			order=pool_ctx.standing_order(),
+			coverer_of_all=coverer_of_all,
 		),
-		1 + len(declined),
+		places,
 	)
 
 

@@ -12,8 +12,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import frappe
+from frappe.query_builder import Criterion
 from frappe.query_builder.functions import Cast, Count, IfNull
 from frappe.utils import getdate, now_datetime
+from pypika.terms import ExistsCriterion
 
 from collective_cover.cover.handover import HANDED_OVER
 from collective_cover.cover.ledger import load_burden
@@ -57,8 +59,20 @@ def pool_members(pool: str):
 	)
 
 
-def engine_pool(pool_doc) -> Pool:
+def engine_weights(pool_doc) -> UnitWeights:
+	"""What a duty in the pool counts for: all that units need of a pool, without its members."""
 	weights = {row.duty_kind: row.units for row in pool_doc.unit_weights}
+	return UnitWeights(
+		day=weights.get(DutyKind.DAY.value, 1.0),
+		night=weights.get(DutyKind.NIGHT.value, 1.0),
+		clinic=weights.get(DutyKind.CLINIC.value, 0.5),
+		call=weights.get(DutyKind.CALL.value, 2.0),
+		weekend_multiplier=pool_doc.weekend_multiplier or 1.0,
+		holiday_multiplier=pool_doc.holiday_multiplier or 1.0,
+	)
+
+
+def engine_pool(pool_doc) -> Pool:
 	faculty_limit = pool_doc.faculty_weekly_hours_limit
 	return Pool(
 		name=pool_doc.name,
@@ -72,14 +86,7 @@ def engine_pool(pool_doc) -> Pool:
 			)
 			for row in pool_doc.members
 		),
-		weights=UnitWeights(
-			day=weights.get(DutyKind.DAY.value, 1.0),
-			night=weights.get(DutyKind.NIGHT.value, 1.0),
-			clinic=weights.get(DutyKind.CLINIC.value, 0.5),
-			call=weights.get(DutyKind.CALL.value, 2.0),
-			weekend_multiplier=pool_doc.weekend_multiplier or 1.0,
-			holiday_multiplier=pool_doc.holiday_multiplier or 1.0,
-		),
+		weights=engine_weights(pool_doc),
 		caps=Caps(
 			max_activations_per_block=pool_doc.max_activations_per_block or None,
 			max_units_per_block=pool_doc.max_units_per_block or None,
@@ -170,14 +177,18 @@ def schedule_query(clinicians, lo: datetime, hi: datetime, times_as_text: bool =
 			shift.site,
 			shift.service,
 		)
-		.where(
-			shift.clinician.isin(clinicians)
-			& (shift.end > lo)
-			& (shift.start < hi)
-			& shift.displaced_by.isnull()
-			# A shift handed over to a coverer is the coverer's work now (their own Cover shift).
-			& (IfNull(shift.handover_status, "") != HANDED_OVER)
-		)
+		.where(shift.clinician.isin(clinicians) & worked_between(shift, lo, hi))
+	)
+
+
+def worked_between(shift, lo: datetime, hi: datetime):
+	"""SQL: the `shift` row (Clinician Shift) is worked between `lo` and `hi`."""
+	return (
+		(shift.end > lo)
+		& (shift.start < hi)
+		& shift.displaced_by.isnull()
+		# A shift handed over to a coverer is the coverer's work now (their own Cover shift).
+		& (IfNull(shift.handover_status, "") != HANDED_OVER)
 	)
 
 
@@ -187,17 +198,75 @@ SHIFT_SPAN_INDEX = "clinician_end_start_index"
 SHIFT_SPAN_INDEX_COLUMNS = ("clinician", "end", "start")
 
 
-def shifts_across(pool: str, span: tuple[datetime, datetime]) -> dict[str, list[Duty]]:
-	"""The pool's members' shifts (not clinics) that fall across `span`, by member: a part of each
+def shifts_across(members, span: tuple[datetime, datetime]) -> dict[str, list[Duty]]:
+	"""The shifts (not clinics) of `members` (names) that fall across `span`, by member: a part of each
 	schedule, enough to see who works during a duty without reading the weeks around it."""
 	shifts, zone = defaultdict(list), site_tz()
-	query = schedule_query(pool_members(pool), naive(span[0]), naive(span[1]), times_as_text=True)
+	query = schedule_query(members or [""], naive(span[0]), naive(span[1]), times_as_text=True)
 	# MariaDB otherwise walks each member's every shift by the clinician index, or the whole table.
-	for row in query.force_index(SHIFT_SPAN_INDEX).run(as_dict=True):
+	for row in with_datetimes(query.force_index(SHIFT_SPAN_INDEX)):
 		if row.duty_kind != DutyKind.CLINIC.value:
-			row.start, row.end = datetime.fromisoformat(row.start), datetime.fromisoformat(row.end)
 			shifts[row.clinician].append(engine_duty(row, zone))
 	return shifts
+
+
+def free_during(pool: str, duties) -> set[str]:
+	"""The pool's members who work no shift (clinics aside) during any of `duties`, in one query that
+	returns only them: who works during them is asked of the index, not read member by member."""
+	member = frappe.qb.DocType("Jeopardy Pool Member").as_("member")
+	shift = frappe.qb.DocType("Clinician Shift").as_("shift")
+	lo, hi = naive(min(d.start for d in duties)), naive(max(d.end for d in duties))
+	during = Criterion.any([(shift.start < naive(d.end)) & (shift.end > naive(d.start)) for d in duties])
+	# Asked of each member's index entries, stopping at their first shift during a duty.
+	works_during = (
+		frappe.qb.from_(shift)
+		.force_index(SHIFT_SPAN_INDEX)
+		.select(shift.name)
+		.where((shift.clinician == member.clinician) & worked_between(shift, lo, hi))
+		.where((shift.duty_kind != DutyKind.CLINIC.value) & during)
+	)
+	return set(
+		frappe.qb.from_(member)
+		.select(member.clinician)
+		.where((member.parent == pool) & (member.parenttype == "Jeopardy Pool"))
+		.where(ExistsCriterion(works_during).negate())
+		.run(pluck=True)
+	)
+
+
+def with_datetimes(query):
+	"""The rows of a `schedule_query(..., times_as_text=True)`, start and end as datetimes again."""
+	rows = query.run(as_dict=True)
+	for row in rows:
+		row.start, row.end = datetime.fromisoformat(row.start), datetime.fromisoformat(row.end)
+	return rows
+
+
+def load_schedules(members, span: tuple[datetime, datetime]):
+	"""The shifts (`Duty`) and own clinic half-days (`Interval`) of `members` (names, or a
+	`pool_members` subquery) within four weeks either side of `span`, by member."""
+	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
+	shifts_of, clinics = defaultdict(list), defaultdict(list)
+	zone = site_tz()
+	for row in with_datetimes(schedule_query(members, lo, hi, times_as_text=True)):
+		if row.duty_kind == DutyKind.CLINIC.value:
+			clinics[row.clinician].append(Interval(aware(row.start, zone), aware(row.end, zone)))
+		else:
+			shifts_of[row.clinician].append(engine_duty(row, zone))
+	return shifts_of, clinics
+
+
+def with_schedules(candidates, members, span: tuple[datetime, datetime]):
+	"""`candidates` with the schedules of `members` (names) read around `span` (`load_schedules`); the
+	rest of what they carry is left as it was read."""
+	wanted = set(members)
+	shifts_of, clinics = load_schedules(sorted(wanted), span)
+	return [
+		replace(c, schedule=tuple(shifts_of[c.member.id]), clinic_sessions=tuple(clinics[c.member.id]))
+		if c.member.id in wanted
+		else c
+		for c in candidates
+	]
 
 
 def load_candidates(
@@ -228,14 +297,10 @@ def load_candidates(
 		).run(as_dict=True)
 	}
 
-	lo, hi = naive(span[0] - SCHEDULE_MARGIN), naive(span[1] + SCHEDULE_MARGIN)
-	shifts_of, clinics = defaultdict(list), defaultdict(list)
-	zone = site_tz()
-	for row in schedule_query(members, lo, hi).run(as_dict=True) if schedules else []:
-		if row.duty_kind == DutyKind.CLINIC.value:
-			clinics[row.clinician].append(Interval(aware(row.start, zone), aware(row.end, zone)))
-		else:
-			shifts_of[row.clinician].append(engine_duty(row, zone))
+	lo = naive(span[0] - SCHEDULE_MARGIN)
+	shifts_of, clinics = (
+		load_schedules(members, span) if schedules else (defaultdict(list), defaultdict(list))
+	)
 
 	window_lo = datetime.combine(window[0], datetime.min.time())
 	absences = load_unavailability(members, min(lo, window_lo))

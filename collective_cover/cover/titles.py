@@ -11,13 +11,13 @@ it appears only where the request itself is readable: its requester, its coverer
 from __future__ import annotations
 
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
 from frappe.utils import format_date
 
-from collective_cover.cover.records import engine_pool
-from collective_cover.kernel.dates import aware
+from collective_cover.kernel.dates import aware, zone_or_site
 
 # The width of the title column (a Data field).
 TITLE_LENGTH = 140
@@ -26,7 +26,7 @@ TITLE_LENGTH = 140
 def request_title(doc) -> str:
 	"""What the duties are, where and when (in the pool's time zone), and who covers whom."""
 	duties = sorted(doc.duties, key=lambda row: aware(row.start))
-	zone = engine_pool(frappe.get_cached_doc("Jeopardy Pool", doc.pool)).zone
+	zone = ZoneInfo(zone_or_site(frappe.get_cached_value("Jeopardy Pool", doc.pool, "time_zone")))
 	days = [aware(row.start).astimezone(zone).date() for row in duties]
 	services = list(dict.fromkeys(row.service for row in duties if row.service))
 	where = services[0] if len(services) == 1 else None

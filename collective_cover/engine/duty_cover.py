@@ -27,7 +27,7 @@ from itertools import islice
 from .eligibility import Eligibility, check_eligibility
 from .model import Candidate, CoverRequest, Duty, EntryKind, LedgerEntry, MemberBurden, Pool
 from .policies import cover_entries
-from .ranking import rank, verdict_as_read
+from .ranking import StandingOrder, rank, verdict_as_read
 from .units import duty_units
 
 _FIND = object()  # `cover_plan(coverer_of_all=…)` not given: it looks for one
@@ -130,6 +130,7 @@ def cover_plan(
 	care_team: Collection[str] = (),
 	declined: Collection[str] = (),
 	judgeable: Collection[str] | None = None,
+	order: StandingOrder | None = None,
 	coverer_of_all: str | None | object = _FIND,
 ) -> tuple[PlannedCover, ...]:
 	"""Who covers each uncovered duty. Members who declined are asked last (they stay in the order, so
@@ -140,16 +141,27 @@ def cover_plan(
 	whose schedules the caller has loaded, everyone else carrying part of theirs; `ScheduleUnread` is
 	raised when judging finds anyone else eligible (as by `rank(..., judgeable=…)`).
 	`coverer_of_all`: what `one_coverer` answered for these slots, when the caller has asked it already
-	(judging the whole pool for it once, however many times it then asks for the plan)."""
+	(judging the whole pool for it once, however many times it then asks for the plan). `order`: the
+	request's `StandingOrder` of these members, when the caller has sorted it (as for `rank`)."""
 	ordered = in_order(slots)
 	open_slots = [s for s in ordered if not s.covered_by]
 	if not open_slots:
 		return ()
 	by_id = {c.member.id: c for c in candidates}
+	# Every duty's ranking stands the members in one order: the request's (duties taken change no part
+	# of it), sorted once.
+	order = order or StandingOrder(request, pool, candidates, care_team)
 
 	if coverer_of_all is _FIND:
 		coverer_of_all = one_coverer(
-			request, slots, pool, candidates, care_team=care_team, declined=declined, judgeable=judgeable
+			request,
+			slots,
+			pool,
+			candidates,
+			care_team=care_team,
+			declined=declined,
+			judgeable=judgeable,
+			order=order,
 		)
 	if coverer_of_all:
 		return tuple(PlannedCover(s, coverer_of_all, held=i > 0) for i, s in enumerate(open_slots))
@@ -170,7 +182,9 @@ def cover_plan(
 			member = previous
 		else:
 			with_taken = [with_duties(c, taken.get(c.member.id, ()), pool) for c in candidates]
-			ranked = _ranked(single(request, slot), pool, with_taken, care_team, judgeable, 1 + len(declined))
+			ranked = _ranked(
+				single(request, slot), pool, with_taken, care_team, judgeable, 1 + len(declined), order
+			)
 			member = _first_asked(ranked, declined)
 		plan[slot.id] = PlannedCover(slot, member, held=member is not None and member == previous)
 		if member:
@@ -188,6 +202,7 @@ def one_coverer(
 	care_team: Collection[str] = (),
 	declined: Collection[str] = (),
 	judgeable: Collection[str] | None = None,
+	order: StandingOrder | None = None,
 ) -> str | None:
 	"""The member who covers every duty, as for a single duty, while nobody covers any yet: the first in
 	the whole request's ranking who has not declined and may take every duty, judged duty by duty as an
@@ -203,7 +218,12 @@ def one_coverer(
 		return len(taken) == len(open_slots)
 
 	whole = replace(request, duties=tuple(s.duty for s in open_slots))
-	ranked = _ranked(whole, pool, candidates, care_team, judgeable, 1 + len(declined))
+	order = order or StandingOrder(request, pool, candidates, care_team)
+	# Whoever works during a duty cannot take every duty, on whatever part of their schedule is read:
+	# they are not judged, so an absence nobody can take whole is answered without judging a large
+	# pool member by member. Ranked in the whole pool's order, the rest come in the same order.
+	free = [c for c in candidates if not any(s.overlaps(d) for s in c.schedule for d in whole.duties)]
+	ranked = _ranked(whole, pool, free, care_team, judgeable, 1 + len(declined), order)
 	return next((m for m in ranked if m not in declined and takes_all(m)), None)
 
 
@@ -217,11 +237,13 @@ def ladder_order(
 	declined: Collection[str] = (),
 	places: int | None = None,
 	judgeable: Collection[str] | None = None,
+	order: StandingOrder | None = None,
 	coverer_of_all: str | None | object = _FIND,
 ) -> tuple[tuple[PlannedCover, ...], tuple[str, ...]]:
 	"""The continuity plan and the order the ladder offers in (`offer_order`): all of it, or its first
 	`places` exactly, judging only the members those places depend on (`ScheduleUnread` as for
 	`cover_plan`)."""
+	order = order or StandingOrder(request, pool, candidates, care_team)
 	plan = cover_plan(
 		request,
 		slots,
@@ -230,15 +252,23 @@ def ladder_order(
 		care_team=care_team,
 		declined=declined,
 		judgeable=judgeable,
+		order=order,
 		coverer_of_all=coverer_of_all,
 	)
 	# Each duty's first `places` fill the offer order's first `places`: one duty's alone are as many
 	# distinct members.
 	orders = duty_orders(
-		request, slots, pool, candidates, care_team=care_team, depth=places, judgeable=judgeable
+		request,
+		slots,
+		pool,
+		candidates,
+		care_team=care_team,
+		depth=places,
+		judgeable=judgeable,
+		order=order,
 	)
-	order = offer_order(plan, orders)
-	return plan, order if places is None else order[:places]
+	offers = offer_order(plan, orders)
+	return plan, offers if places is None else offers[:places]
 
 
 def duty_orders(
@@ -250,22 +280,30 @@ def duty_orders(
 	care_team: Collection[str] = (),
 	depth: int | None = None,
 	judgeable: Collection[str] | None = None,
+	order: StandingOrder | None = None,
 ) -> list[tuple[str, ...]]:
 	"""Each uncovered duty's eligible members in rank order: all, or the first `depth` (`ScheduleUnread`
 	as for `cover_plan`)."""
 	depth = len(candidates) if depth is None else depth
+	order = order or StandingOrder(request, pool, candidates, care_team)
 	return [
-		tuple(islice(_ranked(single(request, s), pool, candidates, care_team, judgeable, depth), depth))
+		tuple(
+			islice(_ranked(single(request, s), pool, candidates, care_team, judgeable, depth, order), depth)
+		)
 		for s in in_order(slots)
 		if not s.covered_by
 	]
 
 
-def _ranked(request, pool, candidates, care_team, judgeable, head: int) -> Iterator[str]:
+def _ranked(
+	request, pool, candidates, care_team, judgeable, head: int, order: StandingOrder
+) -> Iterator[str]:
 	"""The members eligible for `request` in rank order, judged only as far as they are read."""
 	given, head = 0, max(head, 1)
 	while True:
-		ranking = rank(request, pool, candidates, care_team=care_team, head=head, judgeable=judgeable)
+		ranking = rank(
+			request, pool, candidates, care_team=care_team, head=head, judgeable=judgeable, order=order
+		)
 		yield from ranking.order[given:]
 		if ranking.complete:
 			return

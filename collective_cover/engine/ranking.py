@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 
 from .eligibility import Eligibility, Reason, check_eligibility
 from .fairness import deviations
@@ -62,6 +63,7 @@ def rank(
 	care_team: Collection[str] = (),
 	head: int | None = None,
 	judgeable: Collection[str] | None = None,
+	order: StandingOrder | None = None,
 ) -> Ranking:
 	"""Rank every candidate (all members of the pool) for `request`.
 
@@ -79,8 +81,13 @@ def rank(
 	read on that part). When judging finds anyone else eligible, `ScheduleUnread` is raised: the caller
 	reads their schedule and the next few along `judging_order`, and asks again. A large pool's filing
 	thus reads the schedules of the first few members only.
+
+	`order`: the `StandingOrder` of the pool's members for this request, computed before some of their
+	schedules were read (nothing else of them changed since); a caller asking again after
+	`ScheduleUnread` passes it rather than have a large pool sorted anew. Its deviations are the whole
+	pool's, so `candidates` may then be fewer: those worth judging (the rest would be excluded).
 	"""
-	order = _Order(request, pool, candidates, care_team)
+	order = order or StandingOrder(request, pool, candidates, care_team)
 	devs, sort_deviation, owes_requester, standing = (
 		order.devs,
 		order.sort_deviation,
@@ -93,7 +100,7 @@ def rank(
 	if head is None:
 		verdicts = {c.member.id: check_eligibility(c, request, pool) for c in candidates}
 	else:
-		ahead, by_standing = order.judging()
+		ahead, by_standing = order.judging(candidates)
 		for c in ahead:
 			verdicts[c.member.id] = verdict_as_read(c, request, pool, judgeable)
 		clean = 0
@@ -123,12 +130,12 @@ def rank(
 	def key(c: Candidate):
 		return (verdicts[c.member.id].soft_only, -owes_requester(c), not in_care_team(c), *standing(c))
 
-	order = sorted(eligible, key=key)
+	placed = sorted(eligible, key=key)
 	if last_judged is not None:
 		# A member not judged would rank right after the last one judged in standing order.
-		order = [c for c in order if key(c) <= (False, 0.0, True, *last_judged)]
+		placed = [c for c in placed if key(c) <= (False, 0.0, True, *last_judged)]
 	ranked = []
-	for position, c in enumerate(order, start=1):
+	for position, c in enumerate(placed, start=1):
 		ranked.append(
 			RankedMember(
 				member=c.member.id,
@@ -172,9 +179,10 @@ def verdict_as_read(
 	return verdict
 
 
-class _Order:
-	"""What `rank` orders by, for one request: deviations across the whole pool, the policy's sort
-	deviation, debts to the requester, and the standing key."""
+class StandingOrder:
+	"""What `rank` orders a request's members by: deviations across the whole pool, the policy's sort
+	deviation, debts to the requester, the standing key, and the order they are judged in. It reads
+	only the members' burden and exposure, never their schedules."""
 
 	def __init__(self, request: CoverRequest, pool: Pool, candidates: Sequence[Candidate], care_team):
 		self.request, self.pool, self.candidates, self.care_team = request, pool, candidates, care_team
@@ -193,19 +201,32 @@ class _Order:
 	def standing(self, c: Candidate) -> tuple:
 		return _standing_key(c, self.sort_deviation(c), self.request.id)
 
-	def judging(self) -> tuple[list[Candidate], list[Candidate]]:
-		"""Those judged first (they can rank ahead of their standing), then everyone else by standing."""
+	@cached_property
+	def _judging_ids(self) -> tuple[list[str], list[str]]:
 		ahead = [c for c in self.candidates if c.member.id in self.care_team or self.owes_requester(c) > 0]
 		first = {c.member.id for c in ahead}
-		return ahead, sorted((c for c in self.candidates if c.member.id not in first), key=self.standing)
+		by_standing = sorted((c for c in self.candidates if c.member.id not in first), key=self.standing)
+		return [c.member.id for c in ahead], [c.member.id for c in by_standing]
+
+	@property
+	def judging_order(self) -> list[str]:
+		"""The members in the order `rank(..., head=n)` judges them: the schedules a caller loads first."""
+		ahead, by_standing = self._judging_ids
+		return [*ahead, *by_standing]
+
+	def judging(self, candidates: Sequence[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+		"""`candidates` (these members or some of them, as read now): those judged first (they can rank
+		ahead of their standing), then everyone else by standing."""
+		by_id = {c.member.id: c for c in candidates}
+		ahead, by_standing = self._judging_ids
+		return [by_id[m] for m in ahead if m in by_id], [by_id[m] for m in by_standing if m in by_id]
 
 
 def judging_order(
 	request: CoverRequest, pool: Pool, candidates: Sequence[Candidate], *, care_team: Collection[str] = ()
 ) -> list[str]:
-	"""The members in the order `rank(..., head=n)` judges them: the schedules a caller loads first."""
-	ahead, by_standing = _Order(request, pool, candidates, care_team).judging()
-	return [c.member.id for c in (*ahead, *by_standing)]
+	"""The members in the order `rank(..., head=n)` judges them (`StandingOrder.judging_order`)."""
+	return StandingOrder(request, pool, candidates, care_team).judging_order
 
 
 def _sort_deviation(pool: Pool, c: Candidate, deviation: float) -> float:

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
@@ -8,7 +9,7 @@ from frappe.utils import format_datetime, get_datetime, now_datetime
 
 from collective_cover.cover import lifecycle
 from collective_cover.cover.ladder_view import ladder_summary
-from collective_cover.cover.records import engine_duty, engine_pool
+from collective_cover.cover.records import engine_duty, engine_weights
 from collective_cover.cover.titles import refresh_title, request_title
 from collective_cover.engine.filing import (
 	DEFAULT_HORIZON,
@@ -19,7 +20,7 @@ from collective_cover.engine.filing import (
 )
 from collective_cover.engine.units import duty_units
 from collective_cover.kernel.access import is_staff
-from collective_cover.kernel.dates import aware, naive
+from collective_cover.kernel.dates import aware, naive, zone_or_site
 
 # Set only by the lifecycle (accept, decline, assign, escalate, complete, cancel), never by a save.
 LIFECYCLE_FIELDS = (
@@ -242,9 +243,11 @@ class CoverRequest(Document):
 			self.requester = lifecycle.current_clinician()
 
 	def set_units_and_span(self):
-		pool = engine_pool(frappe.get_cached_doc("Jeopardy Pool", self.pool))
+		# The pool's weights and zone only: building its members costs more, in a large pool.
+		pool = frappe.get_cached_doc("Jeopardy Pool", self.pool)
+		weights, zone = engine_weights(pool), ZoneInfo(zone_or_site(pool.time_zone))
 		for row in self.duties:
-			row.units = duty_units(engine_duty(row), pool.weights, pool.zone)
+			row.units = duty_units(engine_duty(row), weights, zone)
 		self.starts_at = min(get_datetime(r.start) for r in self.duties)
 		self.ends_at = max(get_datetime(r.end) for r in self.duties)
 		self.total_units = sum(r.units for r in self.duties)

@@ -11,6 +11,7 @@ from collective_cover.cover import lifecycle
 from collective_cover.engine.model import EntryKind
 from collective_cover.tests.factories import (
 	QueryCounter,
+	make_absence,
 	make_clinician,
 	make_outgoing_email_account,
 	make_pool,
@@ -125,8 +126,9 @@ class TestFilingReadsTheScheduleOfTheFirstInLineOnly(BusyAheadOfFree):
 
 class TestAnAbsenceIsPlannedWithoutReadingTheWeeksOfWhoeverWorksThroughIt(BusyAheadOfFree):
 	"""A three-day absence, the thirty working a shift of their own across every one of its duties.
-	Filing reads the shifts across the absence once for the pool, which excludes the thirty, and the
-	four weeks around it only for the five who are free."""
+	Filing asks once who in the pool is free during all three days (the five), reads the shifts
+	across the absence of the first in line (up to 80: here the whole pool), which excludes the
+	thirty, and the four weeks around it only for the five who are free."""
 
 	label, busy_at = "Absence", (48, 72, 96)
 
@@ -137,11 +139,71 @@ class TestAnAbsenceIsPlannedWithoutReadingTheWeeksOfWhoeverWorksThroughIt(BusyAh
 		# The least-burdened free member can take all three days: planned for each, offered first, then
 		# the next two in each day's ranking.
 		self.assertEqual([o.clinician for o in offers_of(doc.name)], self.free[:3])
+		free_asked = [
+			str(q)
+			for q in queries.queries
+			if "NOT EXISTS (SELECT `shift`.`name` FROM `tabClinician Shift`" in str(q)
+		]
+		self.assertEqual(len(free_asked), 1)
 		shift_reads = self.schedule_reads(queries)
-		# The pool's shifts across the absence; the weeks of the five free members; and, after commit,
-		# the whole pool's for "why this ranking" (a job, run at once in tests).
-		pool_wide = "IN (SELECT `clinician` FROM `tabJeopardy Pool Member`"
+		# The shifts across the absence of the 36 in line; the weeks of the five free members; and,
+		# after commit, the whole pool's for "why this ranking" (a job, run at once in tests).
+		members_named = [q.split(" AND ")[0].count("%(param") for q in shift_reads[:2]]
+		self.assertEqual(members_named, [36, 5])
+		self.assertIn("IN (SELECT `clinician` FROM `tabJeopardy Pool Member`", shift_reads[2])
 		self.assertEqual(len(shift_reads), 3)
-		self.assertIn(pool_wide, shift_reads[0])
-		self.assertEqual(shift_reads[1].split(" AND ")[0].count("%(param"), 5)
-		self.assertIn(pool_wide, shift_reads[2])
+
+
+class TestACallOutReadsThePoolsMembersOnlyAfterTheyChanged(FrappeTestCase):
+	"""Filing ranks the pool's roster (every member's Clinician row, burden and absences), kept while
+	nothing it depends on changes; once a cover commits, a job reads it again for the next call-out."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_program()
+		make_outgoing_email_account()
+		cls.requesters = [make_clinician(f"Roster Requester {i}") for i in range(4)]
+		cls.members = [make_clinician(f"Roster Member {i}") for i in range(6)]
+		cls.pool = make_pool("Roster Scale Pool", [*cls.requesters, *cls.members])
+
+	@staticmethod
+	def clinician_reads(queries) -> int:
+		"""Readings of every member's Clinician row: the roster's, and the "why this ranking" snapshot's
+		(a job after commit, run at once in tests)."""
+		return sum(
+			1
+			for q in map(str, queries.queries)
+			if "FROM `tabClinician` WHERE `name` IN (SELECT `clinician` FROM `tabJeopardy Pool Member`" in q
+			and "BIT_XOR" not in q
+		)
+
+	def file(self, requester: str, hours_from_now: int):
+		with QueryCounter() as queries:
+			doc = make_request(requester, self.pool, hours_from_now=hours_from_now)
+		return doc, self.clinician_reads(queries)
+
+	def test_the_pool_is_read_for_the_first_call_out_and_after_a_change_the_cover_job_did_not_read(self):
+		first, reads = self.file(self.requesters[0], 30)
+		self.assertEqual(reads, 2)  # the roster, then the snapshot
+		second, reads = self.file(self.requesters[1], 40)
+		self.assertEqual(reads, 1)  # the snapshot only
+		self.assertEqual(len(offers_of(second.name)), 3)
+
+		coverer = offers_of(first.name)[0].clinician
+		frappe.set_user(user_of(coverer))
+		try:
+			lifecycle.accept(first.name)
+		finally:
+			frappe.set_user("Administrator")
+		third, reads = self.file(self.requesters[2], 50)
+		self.assertEqual(reads, 1)  # the cover's job read the roster again
+		offered = [o.clinician for o in offers_of(third.name)]
+		# The coverer, 1 unit above everyone else now, is offered only after the rest.
+		self.assertEqual(len(offered), 3)
+		self.assertNotIn(coverer, offered)
+
+		in_three_weeks = now_datetime().date() + timedelta(days=20)
+		make_absence(self.members[0], in_three_weeks, in_three_weeks + timedelta(days=2))
+		_fourth, reads = self.file(self.requesters[3], 60)
+		self.assertEqual(reads, 2)  # an absence no job read: the call-out reads the pool itself

@@ -1,7 +1,6 @@
 """A member's place in the pool is read from the cached standing while nothing it depends on has
 changed, and is recomputed — with exact figures — as soon as a cover, an absence, an FTE, the pool's
-members or the calendar change. Records are committed: only a standing read from committed rows is
-cached."""
+members or the calendar change. Each change is committed, as another worker would see it."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -108,7 +107,8 @@ class TestCachedPoolStanding(FrappeTestCase):
 				]
 
 			def fresh():
-				_spread, places = compute_standing(self.live_pool, aware(now_datetime()))
+				pool_doc = frappe.get_cached_doc("Jeopardy Pool", self.live_pool)
+				_spread, places = compute_standing(pool_doc, aware(now_datetime()))
 				mine = places[self.ana]
 				return {"burden": mine.burden, "fair_share": mine.fair_share, "deviation": mine.deviation}
 
@@ -137,7 +137,7 @@ class TestCachedPoolStanding(FrappeTestCase):
 			)
 
 	def check_each_change(self):
-		frappe.db.commit()  # only what is committed is cached: begin with nothing of this test pending
+		frappe.db.commit()  # begin with nothing of this test pending
 		first, computed = self.place()
 		self.assertEqual((first["burden"], first["fair_share"], first["deviation"]), (0, 0, 0))
 		again, cached = self.place()
