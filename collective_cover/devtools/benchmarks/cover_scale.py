@@ -32,6 +32,7 @@ from collective_cover.api.cover import my_position
 from collective_cover.cover import jobs, lifecycle, notify
 from collective_cover.tests.factories import (
 	QueryCounter,
+	make_absence,
 	make_clinician,
 	make_outgoing_email_account,
 	make_pool,
@@ -58,12 +59,17 @@ SPACING_HOURS = 24
 # one of its days, so nobody can take all three and it is planned day by day.
 SCHEDULED_FROM_DAYS = 200
 SCHEDULED_DAYS = 12 * 7
+# Filing ranks the pool's roster, kept while nothing it depends on changes and read again by a job
+# after a cover; an absence recorded just before a call-out is read by the call-out itself.
+FILE_AFTER_A_CHANGE = "file, the first call-out after an absence is recorded"
+ABSENCE_FROM_DAYS = 400  # far past every request of the run: it changes no ranking, only the roster
 FILE_AMONG_SCHEDULES = "file, every member on a schedule"
 FILE_ABSENCE_AMONG_SCHEDULES = "file a three-day absence, every member on a schedule"
 ABSENCE_DAYS = 3
 
 TARGETS = {
 	"file": "≤ 2×",
+	FILE_AFTER_A_CHANGE: "≤ 2×",
 	FILE_AMONG_SCHEDULES: "≤ 2×",
 	FILE_ABSENCE_AMONG_SCHEDULES: "≤ 2×",
 	"accept": "≤ 2×",
@@ -131,9 +137,9 @@ class Pool:
 		self.name = make_pool(f"Bench Pool {size} {tag}", [*self.accepters, *filler], program=program)
 		self.requesters = iter(
 			make_clinician(f"Bench {size} Requester {i} {tag}", program=program, user=False)
-			# one each: the warm-up, the filings (three times), the assignments, the due requests, the
+			# one each: the warm-up, the filings (four times), the assignments, the due requests, the
 			# parallel accepts
-			for i in range(1 + 4 * repeats + DUE + 1)
+			for i in range(1 + 5 * repeats + DUE + 1)
 		)
 		self.next_start = 48
 		self.repeats = repeats
@@ -179,6 +185,7 @@ def measure(pools: list[Pool], repeats: int) -> dict[int, dict[str, tuple[float,
 	for pool in pools:
 		pool.file()  # warms Frappe's caches (doctype meta, link checks) for this pool
 	each("file", file_one)
+	each(FILE_AFTER_A_CHANGE, file_after_an_absence)
 	each(
 		"accept",
 		lambda pool, i: timed(lambda: lifecycle.accept(pool.filed[i]), user_of(pool.accepters[i])),
@@ -206,6 +213,13 @@ def file_one(pool: Pool, i: int) -> tuple[float, int]:
 	sample = timed(doc.submit)
 	pool.filed.append(doc.name)
 	return sample
+
+
+def file_after_an_absence(pool: Pool, i: int) -> tuple[float, int]:
+	away = (now_datetime() + timedelta(days=ABSENCE_FROM_DAYS + i)).date()
+	make_absence(pool.accepters[-1], away, away)
+	frappe.db.commit()
+	return file_one(pool, i)
 
 
 def assign_one(pool: Pool, accepter: str) -> tuple[float, int]:
