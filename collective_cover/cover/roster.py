@@ -186,6 +186,8 @@ def refresh_after_commit(pool: str) -> None:
 
 
 def refresh(pool: str) -> None:
-	"""The job behind `refresh_after_commit`."""
+	"""The job behind `refresh_after_commit`; a pool deleted since has no roster to read."""
+	if not frappe.db.exists("Jeopardy Pool", pool):
+		return
 	pool_doc = frappe.get_cached_doc("Jeopardy Pool", pool)
 	pool_roster(pool_doc, engine_pool(pool_doc), aware(now_datetime()))

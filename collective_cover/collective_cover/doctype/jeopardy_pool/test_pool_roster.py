@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, now_datetime
 
 from collective_cover.cover.records import engine_pool, load_candidates
-from collective_cover.cover.roster import pool_roster, roster_reaches
+from collective_cover.cover.roster import pool_roster, refresh, roster_key, roster_reaches
 from collective_cover.engine.model import EntryKind
 from collective_cover.kernel.dates import aware, fairness_window
 from collective_cover.tests.factories import (
@@ -65,6 +65,7 @@ class TestCachedPoolRoster(FrappeTestCase):
 
 	def setUp(self):
 		self.now = aware(now_datetime())
+		frappe.cache.delete(roster_key(self.pool))  # each test begins with nothing kept
 
 	def tearDown(self):
 		frappe.db.rollback()
@@ -143,3 +144,11 @@ class TestCachedPoolRoster(FrappeTestCase):
 		self.assertFalse(roster_reaches((start, start + timedelta(hours=12)), self.now))
 		tomorrow = self.now + timedelta(days=1)
 		self.assertTrue(roster_reaches((tomorrow, tomorrow + timedelta(hours=12)), self.now))
+
+	def test_the_job_after_a_cover_reads_the_roster_and_does_nothing_for_a_pool_deleted_since(self):
+		refresh(self.pool)
+		self.assertEqual(self.roster()[0], self.read_afresh())
+		self.assertEqual(whole_pool_reads(self.roster()[1]), [])  # the job kept it
+		with QueryCounter() as queries:
+			refresh(f"Deleted Pool {self.tag}")
+		self.assertEqual(queries.count, 1)  # asked whether it exists; nothing read, nothing raised
