@@ -67,11 +67,12 @@ def checksum(*columns):
 
 def roster_version(pool_row, now: datetime) -> str:
 	"""A digest of everything a roster (and so a standing) is computed from: the pool's record
-	(policy, caps, zone; saved as a whole) and its membership rows, its members' Clinician rows, their absences, the
-	pool's ledger (with the rows the trailing activation window and `now` cut), the clinic half-days
-	they lost, and the calendar (today in the site's zone, which dates the block, and in the pool's,
-	which ends the exposure; the fairness window). Each query returns one row whatever the pool's size.
-	`pool_row`: the pool's name, modified and time_zone (its Document, or just those fields)."""
+	(policy, caps, zone; saved as a whole) and its membership rows, its members' Clinician rows, their
+	absences, the pool's ledger (with the rows the trailing activation window and `now` cut), the
+	clinic half-days they lost, and the calendar (today in the site's zone, which dates the block, and
+	in the pool's, which ends the exposure; the fairness window). Each query returns one row whatever
+	the pool's size. `pool_row`: the pool's name, modified and time_zone (its Document, or just those
+	fields)."""
 	members = pool_members(pool_row.name)
 	window = fairness_window(now.date())
 	window_start = datetime.combine(window[0], datetime.min.time())
